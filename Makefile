@@ -1,0 +1,53 @@
+# Two commands: `make demo` and `make test`. Everything else is a step they call.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The demo runs as production would (DEBUG off) with a key kept in var/.
+DEMO_ENV := DEBUG=0 SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost
+
+.PHONY: demo test install serve messages lint node clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Compiles the catalogues where GNU gettext is installed; the compiled .mo
+# files are committed too, so a machine with only Python still has them.
+messages: install
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(MANAGE) compilemessages -v0 --ignore=.venv; fi
+
+demo: install var/secret_key messages
+	$(DEMO_ENV) $(MANAGE) migrate -v0
+	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v0
+	@$(DEMO_ENV) $(MANAGE) demo_logins
+	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 gelar.wsgi:application
+
+# axe-core for the accessibility checks of the browser tests (package-lock.json pins it).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped (they fail under CI)"; fi
+
+node: node_modules/.installed
+
+test: install messages node
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExhibitorsConfig(AppConfig):
+    name = "gelar.exhibitors"
+    label = "exhibitors"

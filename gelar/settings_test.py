@@ -1,0 +1,15 @@
+"""Test settings: the real settings with what makes tests fast and isolated."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "1")
+
+from gelar.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="gelar-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from gelar.api.urls import urlpatterns as api_urls
+
+urlpatterns = [
+    path("api/", include(api_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+if settings.BENCH_VIEWS:
+    from gelar.public.bench_views import bare_view
+
+    urlpatterns.append(path("bench/bare/", bare_view))
+
+# Indonesian at the bare URLs, English under /en/.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("gelar.public.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "gelar.public.views.page_not_found"
