@@ -1,0 +1,764 @@
+"""Load the demo: the Pekalongan Hybrid Expo 2021, its exhibitors and catalogue.
+
+Everything is planned first in plain Python from seeded random generators,
+then written with bulk_create in one transaction. The plan never reads the
+database, so the same scale always gives the same names, prices and stock;
+only slugs may differ, and only when a real exhibitor already holds one.
+"""
+
+import datetime
+import random
+import time
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.text import slugify
+
+from gelar.catalog.models import Product, ProductImage
+from gelar.common.text import normalize_search_text
+from gelar.demo import data
+from gelar.demo.images import logo_png, product_image_jpeg
+from gelar.events.models import AgendaSession, Booth, Expo, Hall, Organizer, Speaker
+from gelar.exhibitors.models import Category, Exhibitor, ExhibitorLink, Participation
+from gelar.regions.models import Regency
+
+SEED = "gelar-demo-2021"
+BASE_EXHIBITORS = len(data.VENUE_REGIONS) + len(data.ONLINE_REGIONS)  # 100
+FEATURED_PRODUCTS = 16
+# Pictures drawn per product kind; a product shows one to three of them.
+IMAGE_VARIANTS = 3
+# Part of the picture paths: bump it when gelar.demo.images draws differently, so
+# that pictures already in storage are drawn again instead of reused.
+IMAGE_VERSION = "v1"
+PRODUCT_IMAGE_DIR = f"products/demo/{IMAGE_VERSION}"
+LOGO_DIR = f"logos/demo/{IMAGE_VERSION}"
+BULK_BATCH = 1000
+SOLD_OUT_SHARE = 0.06
+INACTIVE_SHARE = 0.03
+
+ADMIN_USERNAME = "admin"
+ADMIN_EMAIL = "admin@gelar.test"
+ADMIN_PASSWORD = "gelar-demo"
+DEMO_BASE_URL = "http://127.0.0.1:8000/"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    loaded: bool  # False: the demo was there already and nothing was written
+    expos: int
+    exhibitors: int  # participants of the 2021 expo
+    venue: int
+    online: int
+    products: int
+    product_images: int
+    image_files_drawn: int
+    seconds: float
+
+    def as_text(self) -> str:
+        verb = "Demo loaded" if self.loaded else "Demo already loaded (use --reset to rebuild)"
+        return (
+            f"{verb}: {self.expos} expos; {self.exhibitors} exhibitors in "
+            f"{data.EXPO_2021['name']} ({self.venue} at the venue, {self.online} online); "
+            f"{self.products} products with {self.product_images} pictures "
+            f"({self.image_files_drawn} image files drawn); {self.seconds:.1f} s."
+        )
+
+
+def products_per_exhibitor(*, scale: int) -> tuple[int, int]:
+    """The range of products an exhibitor gets: 5-7 at scale 1, 20-22 from scale 10.
+
+    Scale 10 is the bench's size: 1,000 exhibitors and at least 20,000 products.
+    """
+    low = 5 + (min(scale, 10) - 1) * 15 // 9
+    return low, low + 2
+
+
+# --- The plan (no database) -------------------------------------------------
+
+
+@dataclass
+class _ProductPlan:
+    name: str
+    slug: str
+    kind: data.ProductKind
+    price: int
+    sku: str
+    stock: int
+    is_active: bool
+    description: str
+    image_variants: list[int]
+    is_featured: bool = False
+
+
+@dataclass
+class _ExhibitorPlan:
+    index: int
+    name: str
+    owner: str
+    category: str
+    regency_code: str
+    at_venue: bool
+    nib: str
+    whatsapp: str
+    address: str
+    description: str
+    video_url: str
+    links: list[tuple[str, str]]
+    logo: tuple[str, int]  # initials, colour
+    products: list[_ProductPlan] = field(default_factory=list)
+
+
+def _rupiah_step(kind: data.ProductKind) -> int:
+    """Prices end in Rp500 for snacks, Rp1.000 or Rp5.000 for dearer goods."""
+    if kind.price_max <= 60_000:
+        return 500
+    if kind.price_max <= 300_000:
+        return 1_000
+    return 5_000
+
+
+def _youtube_url(rng: random.Random) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    return "https://www.youtube.com/watch?v=" + "".join(rng.choice(alphabet) for _ in range(11))
+
+
+def _unique(used: set[str], make: Callable[[], str], *, tries: int = 20) -> str:
+    """A value from `make` not in `used`; after `tries` the last one, duplicate or not."""
+    for _ in range(tries):
+        value = make()
+        if value not in used:
+            break
+    used.add(value)
+    return value
+
+
+def _owner_name(rng: random.Random, first: list[str], last: list[str]) -> str:
+    return f"{rng.choice(first)} {rng.choice(last)}"
+
+
+def _business_name(rng: random.Random, *, category: str, stem: str, call: str) -> str:
+    template = rng.choice(data.BUSINESS_NAME_TEMPLATES[category])
+    return template.format(stem=stem, word=rng.choice(data.BUSINESS_WORDS[category]), call=call)
+
+
+def _nib(rng: random.Random) -> str:
+    return rng.choice(data.NIB_PREFIXES) + f"{rng.randrange(10**9):09d}"
+
+
+def _whatsapp(rng: random.Random) -> str:
+    return "62" + rng.choice(data.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def _initials(name: str) -> str:
+    letters = [w[0] for w in name.split() if w[0].isalpha()]
+    return "".join(letters[:2]).upper() or "U"
+
+
+def _plan_products(
+    *,
+    rng: random.Random,
+    exhibitor_name: str,
+    regency_name: str,
+    category: str,
+    main_kind: data.ProductKind,
+    kinds: list[data.ProductKind],
+    count: int,
+) -> list[_ProductPlan]:
+    main = [(main_kind, v) for v in main_kind.variants]
+    others = [(k, v) for k in kinds if k is not main_kind for v in k.variants]
+    rng.shuffle(main)
+    rng.shuffle(others)
+    # A shop leads with its signature kind, then shows the rest of its range.
+    ordered = main[:3] + others + main[3:]
+    sku_prefix = "".join(w[0] for w in exhibitor_name.split() if w[0].isalnum())[:4].upper()
+    plans: list[_ProductPlan] = []
+    used_slugs: set[str] = set()
+    for n in range(count):
+        kind, variant = ordered[n % len(ordered)]
+        name = f"{kind.label} {variant}"
+        step = _rupiah_step(kind)
+        price = rng.randrange(kind.price_min, kind.price_max + 1, step)
+        if n >= len(ordered):
+            # More products than kinds and variants (large scales): bundles of three
+            # at a 10 % discount, rounded down to a whole Rp1.000.
+            name = f"{name} (Paket Hemat 3 pcs)"
+            price = price * 3 * 9 // 10 // 1_000 * 1_000
+        slug = slugify(name)[:70]
+        if slug in used_slugs:
+            slug = f"{slug}-{n + 1}"
+        used_slugs.add(slug)
+        details = rng.sample(data.PRODUCT_DETAILS[category], 2)
+        stock = 0 if rng.random() < SOLD_OUT_SHARE else rng.randint(3, 120)
+        is_active = rng.random() >= INACTIVE_SHARE
+        first_variant = rng.randrange(IMAGE_VARIANTS)
+        images = rng.choice((1, 2, 2, 3))
+        plans.append(
+            _ProductPlan(
+                name=name,
+                slug=slug,
+                kind=kind,
+                price=price,
+                sku=f"{sku_prefix}-{n + 1:03d}",
+                stock=stock,
+                is_active=is_active,
+                description=" ".join([f"{name} dari {exhibitor_name}, {regency_name}.", *details]),
+                image_variants=[(first_variant + i) % IMAGE_VARIANTS for i in range(images)],
+            )
+        )
+    return plans
+
+
+def _plan_exhibitors(*, scale: int, regency_names: dict[str, str]) -> list[_ExhibitorPlan]:
+    slots = [(code, True) for code in data.VENUE_REGIONS]
+    online = data.ONLINE_REGIONS
+    slots += [(online[k % len(online)], False) for k in range(BASE_EXHIBITORS * scale - len(slots))]
+    curated_at: dict[int, data.CuratedExhibitor] = {}
+    for curated in data.CURATED_EXHIBITORS:
+        index = next(
+            i
+            for i, (code, at_venue) in enumerate(slots)
+            if i not in curated_at and (code, at_venue) == (curated.regency_code, curated.at_venue)
+        )
+        curated_at[index] = curated
+    kinds_by_label = {k.label: k for k in data.PRODUCT_KINDS}
+    low, high = products_per_exhibitor(scale=scale)
+
+    used_names = {c.name for c in data.CURATED_EXHIBITORS}
+    used_owners = {c.owner for c in data.CURATED_EXHIBITORS}
+    used_nibs: set[str] = set()
+    used_phones: set[str] = set()
+    plans = []
+    for index, (code, at_venue) in enumerate(slots):
+        # One generator per exhibitor: exhibitor n is the same whatever the scale.
+        rng = random.Random(f"{SEED}:exhibitor:{index}")
+        culture = data.culture_of(code)
+        curated = curated_at.get(index)
+        if curated:
+            main_kind = kinds_by_label[curated.kind_label]
+            category = main_kind.category
+            owner, gender, name = curated.owner, curated.gender, curated.name
+        else:
+            weights = data.CATEGORY_WEIGHTS[code]
+            category = rng.choices(list(weights), weights=list(weights.values()))[0]
+            eligible = [k for k in data.PRODUCT_KINDS if k.category == category and k.made_in(code)]
+            main_kind = rng.choice(eligible)
+            gender = rng.choice("fm")
+            first, last = data.OWNER_NAMES[culture][gender]
+            owner = _unique(used_owners, partial(_owner_name, rng, first, last))
+            call = f"{data.HONORIFICS[culture][gender]} {data.calling_name(owner)}"
+            name = _unique(
+                used_names,
+                partial(_business_name, rng, category=category, stem=main_kind.stem, call=call),
+            )
+        kinds = [k for k in data.PRODUCT_KINDS if k.category == category and k.made_in(code)]
+        regency_name = regency_names[code]
+        staff = rng.randint(2, 15)
+        description = " ".join(
+            [
+                f"{name} adalah usaha {data.CATEGORY_KIND_WORDS[category]} dari {regency_name} "
+                f"yang berdiri sejak {rng.randint(2005, 2020)}.",
+                rng.choice(data.EXHIBITOR_MIDDLE_SENTENCES).format(owner=owner, staff=staff),
+                rng.choice(data.EXHIBITOR_CLOSING_SENTENCES),
+            ]
+        )
+        handle = slugify(name).replace("-", "")
+        link_kinds = rng.sample(sorted(data.LINK_URLS), rng.randint(1, 3))
+        plans.append(
+            _ExhibitorPlan(
+                index=index,
+                name=name,
+                owner=owner,
+                category=category,
+                regency_code=code,
+                at_venue=at_venue,
+                nib=_unique(used_nibs, partial(_nib, rng), tries=1000),
+                whatsapp=_unique(used_phones, partial(_whatsapp, rng), tries=1000),
+                address=(
+                    f"{rng.choice(data.STREETS)} No. {rng.randint(1, 120)}, "
+                    f"{rng.choice(data.LOCALITIES[code])}, {regency_name}"
+                ),
+                description=description,
+                video_url="" if at_venue else _youtube_url(rng),
+                links=[
+                    (kind, data.LINK_URLS[kind].format(handle=handle))
+                    for kind in sorted(link_kinds)
+                ],
+                logo=(_initials(name), rng.randrange(8)),
+                products=_plan_products(
+                    rng=rng,
+                    exhibitor_name=name,
+                    regency_name=regency_name,
+                    category=category,
+                    main_kind=main_kind,
+                    kinds=kinds,
+                    count=rng.randint(low, high),
+                ),
+            )
+        )
+
+    # The featured products of the expo's home page: one from each of a few of
+    # the first hundred exhibitors, active and in stock.
+    rng = random.Random(f"{SEED}:featured")
+    featured = 0
+    for index in rng.sample(range(BASE_EXHIBITORS), BASE_EXHIBITORS):
+        product = next((p for p in plans[index].products if p.is_active and p.stock > 0), None)
+        if product is not None:
+            product.is_featured = True
+            featured += 1
+        if featured == FEATURED_PRODUCTS:
+            break
+    return plans
+
+
+# --- Writing ----------------------------------------------------------------
+
+
+def _aware(day: tuple[int, int, int], hhmm: str, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    return datetime.datetime(*day, hour, minute, tzinfo=tz)
+
+
+def _booth_layout(rows: list[tuple[int, list[int]]]) -> list[tuple[int, int]]:
+    """(x, y) of each booth; each row is its y and the x of its booths."""
+    return [(x, y) for y, xs in rows for x in xs]
+
+
+BOOTH_SIZE = 30  # 3 x 3 m, the usual shell-scheme stand
+# Hall Utama in 2021, 40 x 24 m in decimetres: ten booths along the back wall, an
+# island of two back-to-back rows of five, and a front row of ten split by the
+# entrance; the aisles between them are 5 m wide.
+HALL_2021 = (400, 240)
+BOOTHS_2021 = _booth_layout(
+    [
+        (10, [50 + 30 * i for i in range(10)]),
+        (90, [125 + 30 * i for i in range(5)]),
+        (120, [125 + 30 * i for i in range(5)]),
+        (200, [40 + 30 * i for i in range(5)] + [230 + 30 * i for i in range(5)]),
+    ]
+)
+# 2027: a larger floor (48 x 30 m) for 36 booths in the same arrangement.
+HALL_2027 = (480, 300)
+BOOTHS_2027 = _booth_layout(
+    [
+        (10, [60 + 30 * i for i in range(12)]),
+        (100, [150 + 30 * i for i in range(6)]),
+        (130, [150 + 30 * i for i in range(6)]),
+        (250, [30 + 30 * i for i in range(6)] + [270 + 30 * i for i in range(6)]),
+    ]
+)
+
+
+def _create_expo(*, organizer: Organizer, spec: dict, status: str, venue_region: Regency) -> Expo:
+    return Expo.objects.create(
+        organizer=organizer,
+        slug=spec["slug"],
+        name=spec["name"],
+        tagline=spec["tagline"],
+        description=spec["description"],
+        start_date=datetime.date(*spec["start_date"]),
+        end_date=datetime.date(*spec["end_date"]),
+        time_zone="Asia/Jakarta",
+        venue_name=spec["venue_name"],
+        venue_address=spec["venue_address"],
+        venue_region=venue_region,
+        planned_venue_percent=spec["planned_venue_percent"],
+        venue_booth_quota=spec["venue_booth_quota"],
+        status=status,
+        stream_url=spec["stream_url"],
+    )
+
+
+def _create_agenda(*, expo: Expo, agenda: list) -> None:
+    tz = expo.tzinfo
+    sessions = AgendaSession.objects.bulk_create(
+        [
+            AgendaSession(
+                expo=expo,
+                title=title,
+                description=description,
+                starts_at=_aware(day, start, tz),
+                ends_at=_aware(day, end, tz),
+            )
+            for day, start, end, title, description, _speakers in agenda
+        ]
+    )
+    Speaker.objects.bulk_create(
+        [
+            Speaker(session=session, name=name, role=role, position=position)
+            for session, entry in zip(sessions, agenda, strict=True)
+            for position, (name, role) in enumerate(entry[5])
+        ]
+    )
+
+
+def _create_hall(
+    *, expo: Expo, size: tuple[int, int], booths: list[tuple[int, int]]
+) -> list[Booth]:
+    hall = Hall.objects.create(expo=expo, name="Hall Utama", width=size[0], height=size[1])
+    return Booth.objects.bulk_create(
+        [
+            Booth(hall=hall, code=f"A-{n:02d}", x=x, y=y, width=BOOTH_SIZE, height=BOOTH_SIZE)
+            for n, (x, y) in enumerate(booths, start=1)
+        ]
+    )
+
+
+def _ensure_files(files: dict[str, Callable[[], bytes]]) -> int:
+    """Draw each missing file into storage; return how many were drawn.
+
+    Storage is not part of the database transaction: files drawn before a
+    rollback stay. Their names say what they hold, so a later load reuses them.
+    """
+    drawn = 0
+    for name in sorted(files):
+        if default_storage.exists(name):
+            continue
+        default_storage.save(name, ContentFile(files[name]()))
+        drawn += 1
+    return drawn
+
+
+@lru_cache(maxsize=1024)
+def _product_image_name(kind: data.ProductKind, variant: int) -> str:
+    return f"{PRODUCT_IMAGE_DIR}/{slugify(kind.label)}-{variant}.jpg"
+
+
+def _logo_name(logo: tuple[str, int]) -> str:
+    initials, colour = logo
+    return f"{LOGO_DIR}/{initials.lower()}-{colour}.png"
+
+
+def _draw_pool(plans: list[_ExhibitorPlan]) -> int:
+    """The pictures the plan points at, drawn once each and shared between products.
+
+    A picture per kind and variant (not per product) keeps --scale 10 as fast as
+    scale 1: the pool has a few hundred files whatever the number of products.
+    """
+    files: dict[str, Callable[[], bytes]] = {}
+    for plan in plans:
+        files[_logo_name(plan.logo)] = lambda logo=plan.logo: logo_png(
+            initials=logo[0], colour_index=logo[1]
+        )
+        for product in plan.products:
+            for variant in product.image_variants:
+                files[_product_image_name(product.kind, variant)] = (
+                    lambda kind=product.kind, variant=variant: product_image_jpeg(
+                        label=kind.label, category_slug=kind.category, variant=variant
+                    )
+                )
+    return _ensure_files(files)
+
+
+def _unique_slug(name: str, used: set[str], *, max_length: int = 80) -> str:
+    base = slugify(name)[: max_length - 5] or "umkm"
+    slug, n = base, 1
+    while slug in used:
+        n += 1
+        slug = f"{base}-{n}"
+    used.add(slug)
+    return slug
+
+
+def demo_organizer() -> Organizer | None:
+    return Organizer.objects.filter(slug=data.ORGANIZER["slug"]).first()
+
+
+def _demo_exhibitors(organizer: Organizer):
+    """Exhibitors taking part only in the demo organizer's expos.
+
+    Exhibitor has no demo flag; an exhibitor that also takes part in another
+    organizer's expo is somebody's real data and is left alone.
+    """
+    elsewhere = Participation.objects.exclude(expo__organizer=organizer).values("exhibitor_id")
+    return Exhibitor.objects.filter(participations__expo__organizer=organizer).exclude(
+        pk__in=elsewhere
+    )
+
+
+def demo_delete(*, organizer: Organizer) -> None:
+    """Delete the demo organizer's expos, its exhibitors and their products.
+
+    The organizer, the global categories and the admin user stay.
+    """
+    exhibitor_ids = list(_demo_exhibitors(organizer).values_list("pk", flat=True).distinct())
+    Expo.objects.filter(organizer=organizer).delete()
+    # Bottom up, so that each delete is one statement rather than a collection of
+    # tens of thousands of objects in memory.
+    for start in range(0, len(exhibitor_ids), BULK_BATCH):
+        ids = exhibitor_ids[start : start + BULK_BATCH]
+        ProductImage.objects.filter(product__exhibitor_id__in=ids).delete()
+        Product.objects.filter(exhibitor_id__in=ids).delete()
+        Exhibitor.objects.filter(pk__in=ids).delete()
+
+
+def demo_summary(*, loaded: bool, image_files_drawn: int = 0, seconds: float = 0.0) -> DemoSummary:
+    organizer = demo_organizer()
+    expo = Expo.objects.filter(slug=data.EXPO_2021["slug"]).first()
+    participations = Participation.objects.filter(expo=expo)
+    exhibitors = _demo_exhibitors(organizer) if organizer else Exhibitor.objects.none()
+    products = Product.objects.filter(exhibitor__in=exhibitors.values("pk"))
+    return DemoSummary(
+        loaded=loaded,
+        expos=Expo.objects.filter(organizer=organizer).count() if organizer else 0,
+        exhibitors=participations.count(),
+        venue=participations.filter(mode=Participation.Mode.VENUE).count(),
+        online=participations.filter(mode=Participation.Mode.ONLINE).count(),
+        products=products.count(),
+        product_images=ProductImage.objects.filter(product__in=products.values("pk")).count(),
+        image_files_drawn=image_files_drawn,
+        seconds=seconds,
+    )
+
+
+def _ensure_admin() -> None:
+    User = get_user_model()
+    if not User.objects.filter(username=ADMIN_USERNAME).exists():
+        User.objects.create_superuser(ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+def _say(stdout, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message)
+
+
+@transaction.atomic
+def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummary:
+    """Load the demo; with `reset`, delete the previous demo first.
+
+    Without `reset` an existing demo organizer means the demo is there: nothing
+    is written, so `make demo` can run this on every start.
+    """
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    started = time.perf_counter()
+    organizer = demo_organizer()
+    if organizer is not None:
+        if not reset:
+            return demo_summary(loaded=False)
+        _say(stdout, "Deleting the previous demo...")
+        demo_delete(organizer=organizer)
+
+    low, high = products_per_exhibitor(scale=scale)
+    _say(
+        stdout,
+        f"Loading the demo at scale {scale}: {BASE_EXHIBITORS * scale} exhibitors, "
+        f"{low}-{high} products each.",
+    )
+    codes = sorted(set(data.VENUE_REGIONS) | set(data.ONLINE_REGIONS))
+    regencies = Regency.objects.in_bulk(codes)
+    missing = set(codes) - set(regencies)
+    if missing:
+        raise LookupError(f"regencies {sorted(missing)} are missing: run migrate first")
+    pekalongan = regencies[data.PEKALONGAN]
+
+    plans = _plan_exhibitors(scale=scale, regency_names={c: r.name for c, r in regencies.items()})
+    _say(stdout, f"Planned {len(plans)} exhibitors; drawing missing pictures...")
+    drawn = _draw_pool(plans)
+
+    categories = {}
+    for position, (slug, name, name_en) in enumerate(data.CATEGORIES):
+        categories[slug], _ = Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "name_en": name_en, "position": position}
+        )
+    organizer, _ = Organizer.objects.update_or_create(
+        slug=data.ORGANIZER["slug"],
+        defaults={
+            "name": data.ORGANIZER["name"],
+            "short_name": data.ORGANIZER["short_name"],
+            "website": data.ORGANIZER["website"],
+            "region": pekalongan,
+        },
+    )
+    expo_2021 = _create_expo(
+        organizer=organizer, spec=data.EXPO_2021, status=Expo.Status.CLOSED, venue_region=pekalongan
+    )
+    expo_2027 = _create_expo(
+        organizer=organizer,
+        spec=data.EXPO_2027,
+        status=Expo.Status.PUBLISHED,
+        venue_region=pekalongan,
+    )
+    _create_agenda(expo=expo_2021, agenda=data.AGENDA_2021)
+    _create_agenda(expo=expo_2027, agenda=data.AGENDA_2027)
+    booths_2021 = _create_hall(expo=expo_2021, size=HALL_2021, booths=BOOTHS_2021)
+    booths_2027 = _create_hall(expo=expo_2027, size=HALL_2027, booths=BOOTHS_2027)
+
+    _say(stdout, "Writing exhibitors and products...")
+    used_slugs = set(Exhibitor.objects.values_list("slug", flat=True))
+    exhibitors = Exhibitor.objects.bulk_create(
+        [
+            Exhibitor(
+                name=plan.name,
+                slug=_unique_slug(plan.name, used_slugs),
+                owner_name=plan.owner,
+                nib=plan.nib,
+                region=regencies[plan.regency_code],
+                category=categories[plan.category],
+                description=plan.description,
+                logo=_logo_name(plan.logo),
+                whatsapp=plan.whatsapp,
+                address=plan.address,
+                video_url=plan.video_url,
+                # bulk_create skips save(): the same fields as Exhibitor.save().
+                search_text=normalize_search_text(plan.name, plan.owner, plan.description),
+            )
+            for plan in plans
+        ],
+        batch_size=BULK_BATCH,
+    )
+    ExhibitorLink.objects.bulk_create(
+        [
+            ExhibitorLink(exhibitor=exhibitor, kind=kind, url=url)
+            for exhibitor, plan in zip(exhibitors, plans, strict=True)
+            for kind, url in plan.links
+        ],
+        batch_size=BULK_BATCH,
+    )
+    _create_participations(
+        expo_2021=expo_2021,
+        expo_2027=expo_2027,
+        exhibitors=exhibitors,
+        plans=plans,
+        booths_2021=booths_2021,
+        booths_2027=booths_2027,
+    )
+
+    products = Product.objects.bulk_create(
+        [
+            Product(
+                exhibitor=exhibitor,
+                name=p.name,
+                slug=p.slug,
+                description=p.description,
+                price=p.price,
+                sku=p.sku,
+                stock=p.stock,
+                is_active=p.is_active,
+                is_featured=p.is_featured,
+                # bulk_create skips save(): the same fields as Product.save().
+                search_text=normalize_search_text(p.name, p.sku, p.description),
+            )
+            for exhibitor, plan in zip(exhibitors, plans, strict=True)
+            for p in plan.products
+        ],
+        batch_size=BULK_BATCH,
+    )
+    product_plans = [p for plan in plans for p in plan.products]
+    ProductImage.objects.bulk_create(
+        [
+            ProductImage(
+                product=product,
+                image=_product_image_name(p.kind, variant),
+                alt=data.IMAGE_ALTS[position].format(name=p.name),
+                position=position,
+            )
+            for product, p in zip(products, product_plans, strict=True)
+            for position, variant in enumerate(p.image_variants)
+        ],
+        batch_size=BULK_BATCH,
+    )
+    _ensure_admin()
+    return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
+
+
+def _create_participations(
+    *,
+    expo_2021: Expo,
+    expo_2027: Expo,
+    exhibitors: list[Exhibitor],
+    plans: list[_ExhibitorPlan],
+    booths_2021: list[Booth],
+    booths_2027: list[Booth],
+) -> None:
+    tz = expo_2021.tzinfo
+    rng = random.Random(f"{SEED}:participations")
+    # Venue exhibitors get the booths in a shuffled order, so that categories mix on the floor.
+    free_2021 = rng.sample(booths_2021, len(booths_2021))
+    decided_2021 = datetime.datetime(2021, 11, 15, 10, 0, tzinfo=tz)
+    rows = []
+    for exhibitor, plan in zip(exhibitors, plans, strict=True):
+        rows.append(
+            Participation(
+                expo=expo_2021,
+                exhibitor=exhibitor,
+                mode=Participation.Mode.VENUE if plan.at_venue else Participation.Mode.ONLINE,
+                status=Participation.Status.ACCEPTED,
+                booth=free_2021.pop() if plan.at_venue else None,
+                decided_at=decided_2021,
+            )
+        )
+
+    # 2027: some of the first hundred have applied; 20 accepted at the venue with a
+    # booth, 15 accepted online, 8 still waiting for the organizer's decision.
+    chosen = rng.sample(range(BASE_EXHIBITORS), 43)
+    free_2027 = rng.sample(booths_2027, len(booths_2027))
+    decided_2027 = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=tz)
+    for n, index in enumerate(chosen):
+        at_venue = n < 20 or (n >= 35 and n % 2 == 0)
+        accepted = n < 35
+        rows.append(
+            Participation(
+                expo=expo_2027,
+                exhibitor=exhibitors[index],
+                mode=Participation.Mode.VENUE if at_venue else Participation.Mode.ONLINE,
+                status=Participation.Status.ACCEPTED if accepted else Participation.Status.APPLIED,
+                booth=free_2027.pop() if at_venue and accepted else None,
+                decided_at=decided_2027 if accepted else None,
+            )
+        )
+    Participation.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    # applied_at is auto_now_add, which bulk_create fills with now; the demo's
+    # applications predate the decisions.
+    Participation.objects.filter(expo=expo_2021).update(
+        applied_at=datetime.datetime(2021, 11, 1, 9, 0, tzinfo=tz)
+    )
+    Participation.objects.filter(expo=expo_2027).update(
+        applied_at=datetime.datetime(2027, 2, 1, 9, 0, tzinfo=tz)
+    )
+
+
+# --- Logins ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role_id: str
+    role_en: str
+    url: str
+    username: str
+    password: str
+
+
+def demo_logins(*, base_url: str = DEMO_BASE_URL) -> list[DemoLogin]:
+    """The demo's accounts; organizer and exhibitor logins join this list."""
+    base = base_url.rstrip("/")
+    return [
+        DemoLogin(
+            role_id="Admin Django",
+            role_en="Django admin",
+            url=f"{base}/admin/",
+            username=ADMIN_USERNAME,
+            password=ADMIN_PASSWORD,
+        ),
+    ]
+
+
+def demo_logins_text(*, base_url: str = DEMO_BASE_URL) -> str:
+    base = base_url.rstrip("/")
+    lines = [
+        "Demo Gelar / Gelar demo",
+        f"  Situs / Site: {base}/",
+    ]
+    for login in demo_logins(base_url=base_url):
+        lines += [
+            f"  {login.role_id} / {login.role_en}: {login.url}",
+            f"    pengguna / username: {login.username}",
+            f"    kata sandi / password: {login.password}",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,331 @@
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from gelar.catalog.models import Product, ProductImage
+from gelar.common.text import normalize_search_text
+from gelar.common.validators import normalize_whatsapp, validate_nib
+from gelar.demo import data
+from gelar.demo.services import demo_load, demo_logins_text, products_per_exhibitor
+from gelar.events.models import AgendaSession, Booth, Expo, Hall, Organizer
+from gelar.exhibitors.models import Category, Exhibitor, ExhibitorLink, Participation
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+# The numbers the seeded plan gives at scale 1; a change to gelar/demo/data.py or
+# to the plan changes them on purpose, and these must follow.
+PRODUCTS_AT_SCALE_1 = 604
+PICTURES_AT_SCALE_1 = 1224
+
+
+def snapshot() -> list[tuple]:
+    """What a visitor sees of the catalogue, independent of primary keys."""
+    return list(
+        Product.objects.order_by("exhibitor__slug", "slug").values_list(
+            "exhibitor__slug", "exhibitor__name", "slug", "name", "price", "stock", "sku"
+        )
+    )
+
+
+@pytest.fixture
+def demo():
+    return demo_load(scale=1)
+
+
+@pytest.mark.django_db
+def test_scale_1_has_the_designed_counts(demo):
+    assert demo.loaded
+    assert (demo.expos, demo.exhibitors, demo.venue, demo.online) == (2, 100, 30, 70)
+    assert demo.products == PRODUCTS_AT_SCALE_1
+    assert demo.products >= 500
+    assert demo.product_images == PICTURES_AT_SCALE_1
+    assert Exhibitor.objects.count() == 100
+    assert Category.objects.count() == 6
+    organizer = Organizer.objects.get(slug="dindakop-pekalongan")
+    assert organizer.short_name == "Dindakop UKM Kota Pekalongan"
+    assert organizer.region_id == "33.75"
+    for exhibitor in Exhibitor.objects.all():
+        assert 5 <= exhibitor.products.count() <= 7
+        assert 1 <= exhibitor.links.count() <= 3
+
+
+@pytest.mark.django_db
+def test_venue_and_regions_follow_the_article(demo):
+    expo = Expo.objects.get(slug="pekalongan-hybrid-expo-2021")
+    venue = Participation.objects.filter(expo=expo, mode="venue")
+    assert venue.count() == 30
+    assert venue.filter(exhibitor__region_id="33.75").count() == 25
+    assert set(
+        venue.exclude(exhibitor__region_id="33.75").values_list("exhibitor__region_id", flat=True)
+    ) == {
+        "32.06",
+        "63.72",
+        "63.71",
+        "33.01",
+        "33.74",
+    }
+    assert Participation.objects.filter(expo=expo, mode="online").count() == 70
+    assert Participation.objects.filter(expo=expo).exclude(status="accepted").count() == 0
+    assert set(Exhibitor.objects.values_list("region_id", flat=True)) == {
+        "33.75",
+        "32.06",
+        "63.72",
+        "63.71",
+        "63.03",
+        "33.01",
+        "33.74",
+    }
+    # South Kalimantan beyond Banjarbaru.
+    assert (
+        Exhibitor.objects.filter(region__province_id="63").exclude(region_id="63.72").count() == 8
+    )
+    # Online exhibitors supply a product video; the venue ones need not.
+    online = Exhibitor.objects.filter(participations__expo=expo, participations__mode="online")
+    assert not online.filter(video_url="").exists()
+    assert all(
+        url.startswith("https://www.youtube.com/watch?v=")
+        for url in online.values_list("video_url", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_every_venue_exhibitor_has_its_own_booth_of_the_2021_hall(demo):
+    expo = Expo.objects.get(slug="pekalongan-hybrid-expo-2021")
+    hall = Hall.objects.get(expo=expo)
+    assert (hall.name, hall.width, hall.height) == ("Hall Utama", 400, 240)
+    assert Booth.objects.filter(hall=hall).count() == 30
+    booths = list(
+        Participation.objects.filter(expo=expo, mode="venue").values_list(
+            "booth__hall_id", "booth_id"
+        )
+    )
+    assert {hall_id for hall_id, _ in booths} == {hall.pk}
+    assert len({booth_id for _, booth_id in booths}) == 30
+    assert not Participation.objects.filter(expo=expo, mode="online", booth__isnull=False).exists()
+    assert sorted(Booth.objects.filter(hall=hall).values_list("code", flat=True)) == [
+        f"A-{n:02d}" for n in range(1, 31)
+    ]
+
+
+@pytest.mark.django_db
+def test_booths_lie_inside_their_hall_and_do_not_overlap(demo):
+    for hall in Hall.objects.all():
+        booths = list(hall.booths.all())
+        for booth in booths:
+            assert booth.x + booth.width <= hall.width
+            assert booth.y + booth.height <= hall.height
+        for n, a in enumerate(booths):
+            for b in booths[n + 1 :]:
+                apart = (
+                    a.x + a.width <= b.x
+                    or b.x + b.width <= a.x
+                    or a.y + a.height <= b.y
+                    or b.y + b.height <= a.y
+                )
+                assert apart, (a.code, b.code)
+
+
+@pytest.mark.django_db
+def test_agenda_has_the_promotions_by_the_mayor_and_the_dekranasda_chair(demo):
+    expo = Expo.objects.get(slug="pekalongan-hybrid-expo-2021")
+    assert (expo.status, expo.time_zone, expo.planned_venue_percent, expo.venue_booth_quota) == (
+        "closed",
+        "Asia/Jakarta",
+        30,
+        30,
+    )
+    assert expo.phase(today=datetime.date(2026, 11, 29)) == "past"
+    assert (expo.start_date, expo.end_date) == (
+        datetime.date(2021, 11, 24),
+        datetime.date(2021, 11, 25),
+    )
+    sessions = list(AgendaSession.objects.filter(expo=expo))
+    assert len(sessions) == 8
+    for session in sessions:
+        assert session.starts_at.tzinfo is not None
+        assert session.starts_at.astimezone(WIB).date() in (
+            datetime.date(2021, 11, 24),
+            datetime.date(2021, 11, 25),
+        )
+        assert session.speakers.exists()
+        assert not session.speakers.filter(role="").exists()
+
+    opening = AgendaSession.objects.get(expo=expo, title="Pembukaan Pekalongan Hybrid Expo 2021")
+    assert opening.starts_at == datetime.datetime(2021, 11, 24, 9, 0, tzinfo=WIB)
+    assert opening.ends_at == datetime.datetime(2021, 11, 24, 10, 0, tzinfo=WIB)
+    mayor = AgendaSession.objects.get(expo=expo, title="Promosi Produk UMKM bersama Wali Kota")
+    assert mayor.starts_at.astimezone(WIB) == datetime.datetime(2021, 11, 24, 10, 0, tzinfo=WIB)
+    assert [(s.name, s.role) for s in mayor.speakers.all()] == [
+        ("H. A. Afzan Arslan Djunaid", "Wali Kota Pekalongan")
+    ]
+    chair = AgendaSession.objects.get(
+        expo=expo, title="Promosi Produk oleh Ketua Dekranasda Kota Pekalongan"
+    )
+    assert chair.starts_at.astimezone(WIB) == datetime.datetime(2021, 11, 25, 9, 30, tzinfo=WIB)
+    assert [s.role for s in chair.speakers.all()] == ["Ketua Dekranasda Kota Pekalongan"]
+    closing = sessions[-1]
+    assert closing.starts_at.astimezone(WIB).date() == datetime.date(2021, 11, 25)
+
+
+@pytest.mark.django_db
+def test_the_2027_expo_is_published_and_upcoming_with_its_own_participants(demo):
+    expo = Expo.objects.get(slug="pekalongan-hybrid-expo-2027")
+    assert expo.status == "published"
+    assert expo.organizer.slug == "dindakop-pekalongan"
+    assert expo.phase(today=datetime.date(2026, 11, 29)) == "upcoming"
+    assert expo.sessions.count() == 5
+    assert expo.halls.get().booths.count() == 36
+    participations = Participation.objects.filter(expo=expo)
+    accepted_venue = participations.filter(status="accepted", mode="venue")
+    assert accepted_venue.count() == 20
+    assert accepted_venue.filter(booth__hall__expo=expo).count() == 20
+    assert participations.filter(status="accepted", mode="online").count() == 15
+    assert participations.filter(status="applied").count() == 8
+    assert not participations.filter(status="applied", booth__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_exhibitor_identifiers_are_valid_and_unique(demo):
+    rows = list(Exhibitor.objects.values_list("slug", "nib", "whatsapp"))
+    for _slug, nib, whatsapp in rows:
+        validate_nib(nib)
+        assert normalize_whatsapp(whatsapp) == whatsapp
+    assert (
+        len({r[0] for r in rows}) == len({r[1] for r in rows}) == len({r[2] for r in rows}) == 100
+    )
+    assert ExhibitorLink.objects.exclude(url__startswith="https://").count() == 0
+    exhibitor = Exhibitor.objects.get(name="Keripik Usus Bu Narti")
+    assert exhibitor.slug == "keripik-usus-bu-narti"
+    assert exhibitor.search_text == normalize_search_text(
+        exhibitor.name, exhibitor.owner_name, exhibitor.description
+    )
+
+
+@pytest.mark.django_db
+def test_products_are_priced_in_whole_rupiah_with_stock_and_search_text(demo):
+    kinds = {kind.label: kind for kind in data.PRODUCT_KINDS}
+    for product in Product.objects.all():
+        assert product.price % 500 == 0
+        assert 0 <= product.stock <= 120
+        assert product.search_text == normalize_search_text(
+            product.name, product.sku, product.description
+        )
+        kind = next(kinds[label] for label in kinds if product.name.startswith(label + " "))
+        assert kind.price_min <= product.price <= kind.price_max
+    assert Product.objects.filter(stock=0).count() == 34
+    assert Product.objects.filter(is_active=False).count() == 20
+    featured = Product.objects.filter(is_featured=True)
+    assert featured.count() == 16
+    assert not featured.filter(is_active=False).exists()
+    assert not featured.filter(stock=0).exists()
+    expo = Expo.objects.get(slug="pekalongan-hybrid-expo-2021")
+    assert (
+        featured.filter(
+            exhibitor__participations__expo=expo, exhibitor__participations__status="accepted"
+        ).count()
+        == 16
+    )
+
+
+@pytest.mark.django_db
+def test_every_product_has_pictures_that_exist_in_storage(demo):
+    assert not Product.objects.filter(images__isnull=True).exists()
+    assert ProductImage.objects.filter(position=0).exclude(alt__startswith="Foto ").count() == 0
+    names = set(ProductImage.objects.values_list("image", flat=True))
+    names |= set(Exhibitor.objects.values_list("logo", flat=True))
+    assert "" not in names
+    for name in names:
+        assert default_storage.exists(name), name
+    assert all(name.startswith(("products/demo/", "logos/demo/")) for name in names)
+    with default_storage.open(ProductImage.objects.first().image.name) as f:
+        assert f.read(3) == b"\xff\xd8\xff"  # a JPEG
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing(demo):
+    before = snapshot()
+    again = demo_load(scale=1)
+    assert not again.loaded
+    assert (again.exhibitors, again.products, again.product_images) == (
+        100,
+        PRODUCTS_AT_SCALE_1,
+        PICTURES_AT_SCALE_1,
+    )
+    assert snapshot() == before
+    assert Expo.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_reset_rebuilds_the_same_demo_and_spares_other_exhibitors(demo):
+    before = snapshot()
+    # A real exhibitor who applied to the demo's 2027 expo and also exhibits
+    # with another organizer is not demo data.
+    other_expo = Expo.objects.create(
+        organizer=Organizer.objects.create(name="Dinas Koperasi Kota Tegal", slug="dinkop-tegal"),
+        name="Tegal Expo",
+        slug="tegal-expo",
+        start_date=datetime.date(2027, 1, 5),
+        end_date=datetime.date(2027, 1, 6),
+    )
+    real = Exhibitor.objects.create(
+        name="Teh Poci Mbak Ayu",
+        slug="teh-poci-mbak-ayu",
+        owner_name="Ayu Lestari",
+        region_id="33.76",
+        category=Category.objects.get(slug="minuman"),
+        whatsapp="6281234567890",
+    )
+    Participation.objects.create(expo=other_expo, exhibitor=real, mode="online")
+    Participation.objects.create(
+        expo=Expo.objects.get(slug="pekalongan-hybrid-expo-2027"), exhibitor=real, mode="online"
+    )
+
+    rebuilt = demo_load(scale=1, reset=True)
+    assert rebuilt.loaded
+    assert (rebuilt.exhibitors, rebuilt.venue, rebuilt.online) == (100, 30, 70)
+    assert snapshot() == before
+    assert Exhibitor.objects.filter(pk=real.pk).exists()
+    assert Exhibitor.objects.count() == 101
+    assert Category.objects.count() == 6
+    assert Expo.objects.filter(organizer__slug="dindakop-pekalongan").count() == 2
+
+
+@pytest.mark.django_db
+def test_scale_2_doubles_the_exhibitors_online_and_keeps_the_first_hundred(demo):
+    first_hundred = list(Exhibitor.objects.order_by("pk").values_list("name", "owner_name", "nib"))
+    summary = demo_load(scale=2, reset=True)
+    assert (summary.exhibitors, summary.venue, summary.online) == (200, 30, 170)
+    assert products_per_exhibitor(scale=2) == (6, 8)
+    assert 200 * 6 <= summary.products <= 200 * 8
+    assert list(
+        Exhibitor.objects.order_by("pk").values_list("name", "owner_name", "nib")[:100]
+    ) == (first_hundred)
+    assert products_per_exhibitor(scale=10) == (20, 22)
+    assert products_per_exhibitor(scale=40) == (20, 22)
+
+
+@pytest.mark.django_db
+def test_admin_login_and_the_printed_logins():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "100 exhibitors" in out.getvalue()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.email == "admin@gelar.test"
+    assert admin.check_password("gelar-demo")
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    assert text == demo_logins_text() + "\n"
+    assert "http://127.0.0.1:8000/" in text
+    assert "http://127.0.0.1:8000/admin/" in text
+    assert "admin" in text and "gelar-demo" in text
