@@ -57,6 +57,12 @@ class Exhibitor(models.Model):
         ordering = ["name"]
         verbose_name = _("exhibitor")
         verbose_name_plural = _("exhibitors")
+        constraints = [
+            # One business, one NIB; a micro business may not have one yet.
+            models.UniqueConstraint(
+                fields=["nib"], condition=~Q(nib=""), name="exhibitor_nib_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
