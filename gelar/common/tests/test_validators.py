@@ -13,7 +13,9 @@ def test_whatsapp_numbers_are_normalised_to_international_form(raw):
     assert normalize_whatsapp(raw) == "6281234567890"
 
 
-@pytest.mark.parametrize("raw", ["", "021-555-1234", "0812", "08123456789012345", "abc", "+1 555 0100"])
+@pytest.mark.parametrize(
+    "raw", ["", "021-555-1234", "0812", "08123456789012345", "abc", "+1 555 0100"]
+)
 def test_non_mobile_numbers_are_refused(raw):
     with pytest.raises(ValidationError):
         normalize_whatsapp(raw)
