@@ -30,7 +30,9 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         constraints = [
-            models.UniqueConstraint(fields=["exhibitor", "slug"], name="product_slug_per_exhibitor"),
+            models.UniqueConstraint(
+                fields=["exhibitor", "slug"], name="product_slug_per_exhibitor"
+            ),
             models.UniqueConstraint(
                 fields=["exhibitor", "sku"],
                 condition=~Q(sku=""),

@@ -45,9 +45,7 @@ class Exhibitor(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    whatsapp = models.CharField(
-        _("WhatsApp number"), max_length=16, validators=[validate_whatsapp]
-    )
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=16, validators=[validate_whatsapp])
     address = models.CharField(_("address"), max_length=300, blank=True)
     video_url = models.URLField(_("product video URL"), blank=True)
     search_text = models.TextField(editable=False, default="")

@@ -67,7 +67,9 @@ def test_visitor_browses_the_expo_on_a_phone(demo_site, phone):
         "href", re.compile(rf"^https://wa\.me/{venue.whatsapp}\?text=")
     )
     expect(
-        page.locator("svg[role=img]").filter(has_text=venue.participations.get(expo__slug=EXPO).booth.code)
+        page.locator("svg[role=img]").filter(
+            has_text=venue.participations.get(expo__slug=EXPO).booth.code
+        )
     ).to_have_count(1)
 
     product = venue.products.filter(is_active=True).order_by("name").first()
