@@ -235,7 +235,7 @@ def exhibitor_list(
         if given[name] and getattr(cleaned, name) != given[name]:
             raise HttpError(
                 400,
-                _("Unknown %(field)s for this expo: %(value)s")
+                _("Unknown value of %(field)s for this expo: %(value)s")
                 % {"field": name, "value": given[name]},
             )
     meta, rows = _paginate(exhibitors.directory(expo=expo, filters=cleaned), paging)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gelar.exhibitors.models import Participation
-from gelar.public.tests.conftest import build_expo
+from gelar.testing import build_expo
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from gelar.public.tests.conftest import build_expo
+from gelar.testing import build_expo
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from gelar.events.models import Expo
 from gelar.events.selectors import agenda_on_air, public_expo
-from gelar.public.tests.conftest import at, make_expo, make_session
+from gelar.testing import at, make_expo, make_session
 
 pytestmark = pytest.mark.django_db
 

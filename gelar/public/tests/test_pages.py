@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gelar.events.models import Expo
-from gelar.public.tests.conftest import at, make_expo
+from gelar.testing import at, make_expo
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +294,7 @@ def test_the_expo_home_is_light(client, db):
     """HTML + CSS + JS of the expo home stay far below the 150 KB budget, even for a big expo."""
     from django.contrib.staticfiles import finders
 
-    from gelar.public.tests.conftest import build_expo
+    from gelar.testing import build_expo
 
     world = build_expo(slug="ringan", extra_exhibitors=20)
     page = client.get(f"/expo/{world.expo.slug}/").content
@@ -313,7 +313,7 @@ def test_the_500_page_renders_without_a_request(db):
 
 def test_pages_cope_with_missing_optional_data(client, world):
     """No image, no logo, no venue, no stream, no agenda, an unusable WhatsApp number."""
-    from gelar.public.tests.conftest import make_product
+    from gelar.testing import make_product
 
     bare = make_product(exhibitor=world.amplang, name="Tanpa Foto", slug="tanpa-foto", images=0)
     world.amplang.whatsapp = "021-555-1234"  # a landline: no chat button rather than a bad link

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gelar.public.tests.conftest import build_expo, make_expo
+from gelar.testing import build_expo, make_expo
 
 pytestmark = pytest.mark.django_db
 

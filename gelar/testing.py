@@ -1,0 +1,266 @@
+"""Factories for tests: plain functions building a small expo (Pekalongan 2021).
+
+They do not use gelar.demo: the tests must not change when the demo data does.
+"""
+
+import datetime
+import itertools
+import zoneinfo
+from dataclasses import dataclass, field
+
+from gelar.catalog.models import Product, ProductImage
+from gelar.events.models import AgendaSession, Booth, Expo, Hall, Organizer, Speaker
+from gelar.exhibitors.models import Category, Exhibitor, ExhibitorLink, Participation
+from gelar.regions.models import Regency
+
+WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+_numbers = itertools.count(1)
+
+# Where the 2021 exhibitors came from (the seed article).
+REGENCY_CODES = ["33.75", "32.06", "63.72", "33.01", "33.74"]
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """An instant of November 2021 in WIB."""
+    return datetime.datetime(2021, 11, day, hour, minute, tzinfo=WIB)
+
+
+def make_organizer(**fields) -> Organizer:
+    n = next(_numbers)
+    values = {
+        "name": "Dinas Perdagangan, Koperasi dan UKM Kota Pekalongan",
+        "short_name": "Dindakop UKM",
+        "slug": f"dindakop-{n}",
+        "region": Regency.objects.get(code="33.75"),
+    }
+    return Organizer.objects.create(**{**values, **fields})
+
+
+def make_expo(**fields) -> Expo:
+    values = {
+        "name": "Pekalongan Hybrid Expo 2021",
+        "slug": f"expo-{next(_numbers)}",
+        "tagline": "UMKM Pekalongan naik kelas",
+        "start_date": datetime.date(2021, 11, 24),
+        "end_date": datetime.date(2021, 11, 25),
+        "venue_name": "Gedung HA Djunaid Convention Center",
+        "venue_region": Regency.objects.get(code="33.75"),
+        "planned_venue_percent": 30,
+        "status": Expo.Status.PUBLISHED,
+        "stream_url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    }
+    values.update(fields)
+    if "organizer" not in values:
+        values["organizer"] = make_organizer()
+    return Expo.objects.create(**values)
+
+
+def make_category(slug: str, name: str, name_en: str, position: int = 0) -> Category:
+    category, _ = Category.objects.get_or_create(
+        slug=slug, defaults={"name": name, "name_en": name_en, "position": position}
+    )
+    return category
+
+
+def batik() -> Category:
+    return make_category("batik-fashion", "Batik & Fesyen", "Batik & Fashion", 1)
+
+
+def kuliner() -> Category:
+    return make_category("makanan", "Makanan", "Food", 2)
+
+
+def make_exhibitor(*, name: str, category: Category | None = None, **fields) -> Exhibitor:
+    n = next(_numbers)
+    values = {
+        "slug": f"exhibitor-{n}",
+        "owner_name": f"Pemilik {n}",
+        "region": Regency.objects.get(code="33.75"),
+        "category": category or batik(),
+        "whatsapp": "6281234567890",
+        "description": f"Usaha {name} sejak 2010.",
+    }
+    values.update(fields)
+    return Exhibitor.objects.create(name=name, **values)
+
+
+def make_participation(
+    *, expo: Expo, exhibitor: Exhibitor, mode: str = "online", booth: Booth | None = None, **fields
+) -> Participation:
+    values = {"status": Participation.Status.ACCEPTED}
+    values.update(fields)
+    return Participation.objects.create(
+        expo=expo, exhibitor=exhibitor, mode=mode, booth=booth, **values
+    )
+
+
+def make_product(*, exhibitor: Exhibitor, name: str, images: int = 1, **fields) -> Product:
+    n = next(_numbers)
+    values = {"slug": f"product-{n}", "price": 150000, "stock": 10}
+    values.update(fields)
+    product = Product.objects.create(exhibitor=exhibitor, name=name, **values)
+    for position in range(images):
+        ProductImage.objects.create(
+            product=product,
+            image=f"products/{product.slug}-{position}.jpg",
+            alt=f"{name}, foto {position + 1}",
+            position=position,
+        )
+    return product
+
+
+def make_session(*, expo: Expo, title: str, starts_at, ends_at, speakers=()) -> AgendaSession:
+    session = AgendaSession.objects.create(
+        expo=expo, title=title, starts_at=starts_at, ends_at=ends_at
+    )
+    for position, (name, role) in enumerate(speakers):
+        Speaker.objects.create(session=session, name=name, role=role, position=position)
+    return session
+
+
+@dataclass
+class ExpoWorld:
+    """An expo with the named things the tests look for."""
+
+    expo: Expo
+    hall: Hall
+    batik: Exhibitor
+    amplang: Exhibitor
+    applicant: Exhibitor
+    shirt: Product
+    sold_out: Product
+    hidden: Product
+    opening: AgendaSession
+    exhibitors: list[Exhibitor] = field(default_factory=list)
+
+
+def build_expo(*, extra_exhibitors: int = 0, suffix: str = "", **expo_fields) -> ExpoWorld:
+    """The Pekalongan expo: a venue batik booth, an online snack seller, an applicant.
+
+    extra_exhibitors adds that many more accepted exhibitors, each with
+    products, images, links and (every other one) a venue booth: the same
+    page then shows more of everything, which the query-count tests use.
+    suffix tells apart the named exhibitors' slugs when a test builds two expos.
+    """
+    expo = make_expo(**expo_fields)
+    hall = Hall.objects.create(expo=expo, name="Hall Utama", width=400, height=200)
+    Booth.objects.create(hall=hall, code="A-99", x=300, y=100, width=30, height=30)  # empty
+    booth_a1 = Booth.objects.create(hall=hall, code="A-01", x=20, y=20, width=30, height=30)
+
+    batik_shop = make_exhibitor(
+        name="Batik Sekar Jagad",
+        slug=f"batik-sekar-jagad{suffix}",
+        owner_name="Siti Rahmawati",
+        # NIBs are unique: the second expo of a test gets another one.
+        nib="9120001234567" if not suffix else f"91200{next(_numbers):08d}",
+        description="Batik tulis dan cap khas Pekalongan, pewarna alami.",
+        video_url="https://youtu.be/aqz-KE-bpKQ",
+        whatsapp="6281234567890",
+    )
+    ExhibitorLink.objects.create(
+        exhibitor=batik_shop, kind="shopee", url="https://shopee.co.id/batiksekarjagad"
+    )
+    make_participation(expo=expo, exhibitor=batik_shop, mode="venue", booth=booth_a1)
+    shirt = make_product(
+        exhibitor=batik_shop,
+        name="Kemeja Batik Tulis Sekar Jagad",
+        slug="kemeja-batik-tulis",
+        price=150000,
+        stock=3,
+        images=3,
+        is_featured=True,
+        description="Kemeja lengan panjang, katun primisima.",
+    )
+    sold_out = make_product(
+        exhibitor=batik_shop, name="Selendang Sutra Pesisiran", slug="selendang", stock=0
+    )
+    hidden = make_product(
+        exhibitor=batik_shop, name="Sarung Lama", slug="sarung-lama", is_active=False
+    )
+
+    amplang = make_exhibitor(
+        name="Amplang Café Banjarbaru",
+        slug=f"amplang-banjarbaru{suffix}",
+        category=kuliner(),
+        region=Regency.objects.get(code="63.72"),
+        whatsapp="6285712345678",
+    )
+    make_participation(expo=expo, exhibitor=amplang, mode="online")
+    make_product(
+        exhibitor=amplang, name="Amplang Ikan Tenggiri", slug="amplang-tenggiri", price=25000
+    )
+
+    applicant = make_exhibitor(name="Tenun Belum Diterima", slug=f"tenun-belum-diterima{suffix}")
+    make_participation(expo=expo, exhibitor=applicant, status=Participation.Status.APPLIED)
+    make_product(exhibitor=applicant, name="Tenun Ikat Rahasia", slug="tenun-ikat")
+
+    opening = make_session(
+        expo=expo,
+        title="Pembukaan Pekalongan Hybrid Expo",
+        starts_at=at(24, 9),
+        ends_at=at(24, 10),
+        speakers=[("Rina Kusuma", "Wali Kota Pekalongan"), ("Dewi Lestari", "Ketua Dekranasda")],
+    )
+    make_session(
+        expo=expo,
+        title="Promosi Produk UMKM oleh Wali Kota",
+        starts_at=at(24, 10),
+        ends_at=at(24, 11, 30),
+        speakers=[("Rina Kusuma", "Wali Kota Pekalongan")],
+    )
+    make_session(
+        expo=expo, title="Talkshow Batik Naik Kelas", starts_at=at(25, 13), ends_at=at(25, 14)
+    )
+
+    extras = []
+    for i in range(extra_exhibitors):
+        venue = i % 2 == 0
+        booth = (
+            Booth.objects.create(
+                hall=hall, code=f"B-{i:02d}", x=20 + 35 * (i % 10), y=60 + 35 * (i // 10)
+            )
+            if venue
+            else None
+        )
+        exhibitor = make_exhibitor(
+            name=f"UMKM Nomor {i}",
+            category=kuliner() if i % 3 else batik(),
+            region=Regency.objects.get(code=REGENCY_CODES[i % len(REGENCY_CODES)]),
+            logo=f"logos/umkm-{i}.png",
+            video_url="https://www.youtube.com/live/aqz-KE-bpKQ",
+        )
+        ExhibitorLink.objects.create(
+            exhibitor=exhibitor, kind="instagram", url=f"https://instagram.com/umkm{i}"
+        )
+        ExhibitorLink.objects.create(
+            exhibitor=exhibitor, kind="tokopedia", url=f"https://tokopedia.com/umkm{i}"
+        )
+        make_participation(
+            expo=expo, exhibitor=exhibitor, mode="venue" if venue else "online", booth=booth
+        )
+        for j in range(3):
+            make_product(exhibitor=exhibitor, name=f"Produk {i}-{j}", images=2, is_featured=j == 0)
+        # More products for the booths the tests open.
+        for j in range(4):
+            make_product(exhibitor=batik_shop, name=f"Batik Tambahan {i}-{j}", images=2)
+        make_session(
+            expo=expo,
+            title=f"Sesi {i}",
+            starts_at=at(25, 8) + datetime.timedelta(minutes=10 * i),
+            ends_at=at(25, 8, 5) + datetime.timedelta(minutes=10 * i),
+            speakers=[(f"Pembicara {i}", "Pelaku UMKM"), (f"Moderator {i}", "MC")],
+        )
+        extras.append(exhibitor)
+
+    return ExpoWorld(
+        expo=expo,
+        hall=hall,
+        batik=batik_shop,
+        amplang=amplang,
+        applicant=applicant,
+        shirt=shirt,
+        sold_out=sold_out,
+        hidden=hidden,
+        opening=opening,
+        exhibitors=extras,
+    )
