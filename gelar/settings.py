@@ -175,6 +175,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-
-# Django 6's default, adopted now: a URL typed without a scheme is https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
