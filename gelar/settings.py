@@ -56,11 +56,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "gelar.common",
+    "gelar.accounts",
+    "gelar.audit",
     "gelar.regions",
     "gelar.events",
     "gelar.exhibitors",
     "gelar.catalog",
     "gelar.public",
+    "gelar.console",
+    "gelar.dashboard",
     "gelar.api",
     "gelar.demo",
 ]
@@ -135,6 +139,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+AUTH_USER_MODEL = "accounts.User"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -165,6 +171,22 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Email: SMTP when EMAIL_HOST is set; otherwise each message is written to a
+# file under var/mail (the demo), so nothing is lost and nothing is sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gelar <noreply@gelar.local>")
+# The absolute address of the site, for links in emails and WhatsApp messages.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Only the benches switch this on: it mounts the bare baseline view.
 BENCH_VIEWS = envbool("BENCH_VIEWS", False)

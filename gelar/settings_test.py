@@ -14,3 +14,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = tempfile.mkdtemp(prefix="gelar-test-static-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

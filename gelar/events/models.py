@@ -1,6 +1,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -211,3 +212,36 @@ class Booth(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class OrganizerMember(models.Model):
+    """A person's role in an organizer's staff; the console checks it on every request."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        STAFF = "staff", _("Staff")
+        HOST = "host", _("Live-stream host")
+        GATE = "gate", _("Gate officer")
+
+    organizer = models.ForeignKey(
+        Organizer, on_delete=models.CASCADE, related_name="members", verbose_name=_("organizer")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organizer_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organizer", "role", "pk"]
+        verbose_name = _("organizer member")
+        verbose_name_plural = _("organizer members")
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "user"], name="organizer_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) @ {self.organizer}"

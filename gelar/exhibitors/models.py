@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -107,6 +108,7 @@ class Participation(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -122,7 +124,7 @@ class Participation(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
     )
     # One booth holds one exhibitor: the one-to-one is the database's guarantee.
     booth = models.OneToOneField(
@@ -135,6 +137,18 @@ class Participation(models.Model):
     )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    # Told to the exhibitor: why it was refused, or what to change.
+    decision_reason = models.TextField(_("reason"), blank=True)
+    # The exhibitor's note to the organizer when applying.
+    note = models.TextField(_("note to the organizer"), blank=True)
 
     class Meta:
         ordering = ["expo", "exhibitor__name"]
@@ -152,3 +166,64 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exhibitor} @ {self.expo}"
+
+
+class ExhibitorMember(models.Model):
+    """A person in the business's team: the owner, or staff the owner invited."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="members", verbose_name=_("exhibitor")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exhibitor_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exhibitor", "role", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["exhibitor", "user"], name="exhibitor_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) @ {self.exhibitor}"
+
+
+class ExhibitorDocument(models.Model):
+    """A legal document of the business: NIB (required to apply), NPWP, halal, P-IRT, BPOM."""
+
+    class Kind(models.TextChoices):
+        NIB = "nib", _("NIB (business registration)")
+        NPWP = "npwp", _("NPWP (tax number)")
+        HALAL = "halal", _("Halal certificate")
+        PIRT = "pirt", _("P-IRT (home food industry permit)")
+        BPOM = "bpom", _("BPOM registration")
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="documents", verbose_name=_("exhibitor")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=64, blank=True)
+    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["exhibitor", "kind"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["exhibitor", "kind"], name="exhibitor_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
