@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "gelar.common",
     "gelar.accounts",
     "gelar.audit",
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "gelar.accounts.mfa.require_mfa_for_organizer_admins",
 ]
 
 ROOT_URLCONF = "gelar.urls"
@@ -140,6 +145,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's username login
+    "allauth.account.auth_backends.AuthenticationBackend",  # email or mobile number
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +170,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "gelar" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Private files (exhibitors' legal documents): outside MEDIA_ROOT, never served as
+# media; the dashboard and console stream them through views that check access.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 # Serving media from Django is for the embedded set-up; production puts nginx in front.
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
 STORAGES = {
@@ -187,6 +199,62 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Gelar <noreply@gelar.local>")
 # The absolute address of the site, for links in emails and WhatsApp messages.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# == Accounts (django-allauth) ==
+# Sign-up and login by email or Indonesian mobile number with a password.
+# allauth requires "email*" in the sign-up fields when verification is
+# mandatory; gelar.accounts.forms.SignupForm makes the email optional again
+# when a mobile number is given (a UMKM owner may have only a phone), and
+# gelar.accounts.stages skips email verification for such phone-only accounts:
+# they verify their number by SMS code instead.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_ADAPTER = "gelar.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "gelar.accounts.forms.LoginForm",
+    "signup": "gelar.accounts.forms.SignupForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# A code is easier to type on a phone than a link is to open in the right browser.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+# Password reset goes by email only; a phone-only owner who forgot the password
+# signs in with a code sent to the number instead ("Send me a sign-in code").
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Six digits bring up the phone's number pad; each code allows 3 attempts and
+# expires after 15 minutes (allauth's defaults).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # ask: shared phones at a booth should not stay signed in
+ACCOUNT_USER_DISPLAY = str
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gelar] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Throttling against brute force. The counters live in the default cache:
+# per process with locmem (each worker counts on its own, so the effective
+# limit is multiplied by the worker count), shared by all workers with Redis
+# (REDIS_URL). login_failed: 10 failures a minute per IP and 5 per login
+# (email or normalised mobile number) in 5 minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+# Behind nginx the client address is in X-Forwarded-For; without this every
+# visitor would share the proxy's address and one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Where SMS verification codes go until a gateway is configured: one file per
+# message (see gelar.accounts.sms). settings_test uses the in-memory backend.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "gelar.accounts.sms.FileBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Gelar"
+# Accept the previous and next 30-second code too: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
 
 # Only the benches switch this on: it mounts the bare baseline view.
 BENCH_VIEWS = envbool("BENCH_VIEWS", False)

@@ -264,3 +264,46 @@ def build_expo(*, extra_exhibitors: int = 0, suffix: str = "", **expo_fields) ->
         opening=opening,
         exhibitors=extras,
     )
+
+
+# --- People and memberships (console, dashboard tests) ---
+
+
+def make_user(*, email: str, password: str = "pw-12345678", **fields):
+    """A user who signs in with this email (verified, when allauth is installed)."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    values = {"username": email, "email": email}
+    values.update(fields)
+    user = get_user_model().objects.create_user(password=password, **values)
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_organizer_member(*, organizer: Organizer, user, role: str):
+    """A membership; an admin also gets a TOTP authenticator when allauth.mfa is installed
+    (the console sends admins without one to the TOTP setup page)."""
+    from django.apps import apps
+
+    from gelar.events.models import OrganizerMember
+
+    member = OrganizerMember.objects.create(organizer=organizer, user=user, role=role)
+    if role == OrganizerMember.Role.ADMIN and apps.is_installed("allauth.mfa"):
+        from allauth.mfa.models import Authenticator
+
+        Authenticator.objects.get_or_create(
+            user=user,
+            type=Authenticator.Type.TOTP,
+            defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}},
+        )
+    return member
+
+
+def make_exhibitor_member(*, exhibitor: Exhibitor, user, role: str):
+    from gelar.exhibitors.models import ExhibitorMember
+
+    return ExhibitorMember.objects.create(exhibitor=exhibitor, user=user, role=role)

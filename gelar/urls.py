@@ -24,6 +24,8 @@ if settings.BENCH_VIEWS:
 # Indonesian at the bare URLs, English under /en/.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("akun/", include("gelar.accounts.urls")),
+    path("akun/", include("allauth.urls")),
     path("console/", include("gelar.console.urls")),
     path("umkm/", include("gelar.dashboard.urls")),
     path("", include("gelar.public.urls")),

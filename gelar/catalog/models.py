@@ -59,6 +59,8 @@ class ProductImage(models.Model):
         Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
     )
     image = models.ImageField(_("image"), upload_to="products/")
+    # A small square copy for cards and lists; empty for images made before it existed.
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/", blank=True)
     alt = models.CharField(_("description of the image"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

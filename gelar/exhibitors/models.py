@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gelar.common.text import normalize_search_text
 from gelar.common.validators import validate_nib, validate_whatsapp
 from gelar.events.models import Booth, Expo
+from gelar.exhibitors.storage import private_storage
 from gelar.regions.models import Regency
 
 
@@ -214,7 +215,9 @@ class ExhibitorDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=64, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="documents/", storage=private_storage, blank=True
+    )
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -227,3 +230,52 @@ class ExhibitorDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}".strip()
+
+
+class ExhibitorInvite(models.Model):
+    """An invitation to join a business's team as staff, sent by email or WhatsApp.
+
+    Whoever holds the link and is signed in may accept it, once, within
+    VALID_DAYS; the owner can revoke it before, and remove staff after.
+    """
+
+    VALID_DAYS = 14
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, on_delete=models.CASCADE, related_name="invites", verbose_name=_("exhibitor")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(
+        _("mobile number"), max_length=16, blank=True, validators=[validate_whatsapp]
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["exhibitor", "-created_at", "-pk"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="", phone=""), name="exhibitor_invite_has_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or self.phone} @ {self.exhibitor}"
