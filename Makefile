@@ -8,7 +8,7 @@ PORT ?= 8000
 # The demo runs as production would (DEBUG off) with a key kept in var/.
 DEMO_ENV := DEBUG=0 SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: demo test install serve messages lint node clean
+.PHONY: demo test install serve messages lint node clean totp
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: install var/secret_key messages
 	@$(DEMO_ENV) $(MANAGE) demo_logins --base-url http://$(HOST):$(PORT)/
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 gelar.wsgi:application
+
+# The demo organizer admin's current two-factor code.
+totp: install
+	@$(DEMO_ENV) $(MANAGE) demo_totp
 
 # axe-core for the accessibility checks of the browser tests (package-lock.json pins it).
 node_modules/.installed: package.json package-lock.json

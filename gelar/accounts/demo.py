@@ -23,6 +23,21 @@ DEMO_PASSWORD = "gelar-demo"
 # Base32, 32 characters (160 bits), like the secrets allauth generates.
 DEMO_TOTP_SECRET = "GELARDEMOADMINTOTPSECRETPEKALONG"
 TOTP_PERIOD = 30
+OWNER_EMAIL = "pemilik.umkm@gelar.test"
+OWNER_PHONE = "081200000002"
+# (Indonesian label, English label, login) of every demo account, for printing.
+DEMO_LOGIN_ROWS = [
+    (
+        "Admin penyelenggara (TOTP: make totp)",
+        "Organizer admin (TOTP: make totp)",
+        "admin.dinas@gelar.test",
+    ),
+    ("Staf penyelenggara", "Organizer staff", "staf.dinas@gelar.test"),
+    ("Pembawa acara siaran", "Live-stream host", "host.dinas@gelar.test"),
+    ("Petugas gerbang", "Gate officer", "gerbang.dinas@gelar.test"),
+    ("Pemilik UMKM (email)", "Exhibitor owner (email)", OWNER_EMAIL),
+    ("Pemilik UMKM (nomor ponsel)", "Exhibitor owner (mobile number)", OWNER_PHONE),
+]
 
 
 def totp_code(secret: str = DEMO_TOTP_SECRET, *, at: float | None = None) -> str:
@@ -71,8 +86,8 @@ def demo_accounts_create(
             TOTP.activate(user, DEMO_TOTP_SECRET)
 
     owners = [
-        ("Exhibitor owner (email)", {"email": "pemilik.umkm@gelar.test"}),
-        ("Exhibitor owner (mobile number)", {"phone": "081200000002"}),
+        ("Exhibitor owner (email)", {"email": OWNER_EMAIL}),
+        ("Exhibitor owner (mobile number)", {"phone": OWNER_PHONE}),
     ]
     for exhibitor, (label, login) in zip(exhibitors[:2], owners, strict=False):
         user = _account(full_name=exhibitor.owner_name, **login)

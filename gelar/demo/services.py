@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
+from gelar.accounts.demo import DEMO_LOGIN_ROWS, DEMO_PASSWORD, demo_accounts_create
 from gelar.catalog.models import Product, ProductImage
 from gelar.common.text import normalize_search_text
 from gelar.demo import data
@@ -664,7 +665,30 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
         batch_size=BULK_BATCH,
     )
     _ensure_admin()
+    demo_accounts_create(organizer=organizer, exhibitors=_demo_owners_businesses(expo_2027))
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
+
+
+def _demo_owners_businesses(expo_2027: Expo) -> list[Exhibitor]:
+    """The businesses of the two demo owner logins: one waiting for the organizer's
+    decision on the 2027 expo (the console's queue), one accepted at the venue."""
+    waiting = (
+        Exhibitor.objects.filter(
+            participations__expo=expo_2027, participations__status=Participation.Status.APPLIED
+        )
+        .order_by("name")
+        .first()
+    )
+    at_venue = (
+        Exhibitor.objects.filter(
+            participations__expo=expo_2027,
+            participations__status=Participation.Status.ACCEPTED,
+            participations__booth__isnull=False,
+        )
+        .order_by("name")
+        .first()
+    )
+    return [e for e in (waiting, at_venue) if e is not None]
 
 
 def _create_participations(
@@ -736,9 +760,18 @@ class DemoLogin:
 
 
 def demo_logins(*, base_url: str = DEMO_BASE_URL) -> list[DemoLogin]:
-    """The demo's accounts; organizer and exhibitor logins join this list."""
+    """The demo's accounts: organizer staff in every role, two owners, the superuser."""
     base = base_url.rstrip("/")
     return [
+        DemoLogin(
+            role_id=label_id,
+            role_en=label_en,
+            url=f"{base}/akun/login/",
+            username=login,
+            password=DEMO_PASSWORD,
+        )
+        for label_id, label_en, login in DEMO_LOGIN_ROWS
+    ] + [
         DemoLogin(
             role_id="Admin Django",
             role_en="Django admin",

@@ -328,4 +328,35 @@ def test_admin_login_and_the_printed_logins():
     assert text == demo_logins_text() + "\n"
     assert "http://127.0.0.1:8000/" in text
     assert "http://127.0.0.1:8000/admin/" in text
+    assert "admin.dinas@gelar.test" in text
+    assert "081200000002" in text
     assert "admin" in text and "gelar-demo" in text
+
+
+@pytest.mark.django_db
+def test_demo_accounts_show_the_console_and_the_dashboard_at_work(demo):
+    from gelar.accounts.models import User
+    from gelar.events.models import OrganizerMember
+    from gelar.exhibitors.models import ExhibitorMember, Participation
+
+    roles = dict(
+        OrganizerMember.objects.filter(organizer__slug="dindakop-pekalongan").values_list(
+            "user__email", "role"
+        )
+    )
+    assert roles == {
+        "admin.dinas@gelar.test": "admin",
+        "staf.dinas@gelar.test": "staff",
+        "host.dinas@gelar.test": "host",
+        "gerbang.dinas@gelar.test": "gate",
+    }
+    by_email = ExhibitorMember.objects.get(user__email="pemilik.umkm@gelar.test")
+    by_phone = ExhibitorMember.objects.get(user__phone="6281200000002")
+    assert by_email.role == by_phone.role == "owner"
+    waiting = Participation.objects.get(exhibitor=by_email.exhibitor, expo__slug__endswith="2027")
+    assert waiting.status == "applied"
+    at_venue = Participation.objects.get(exhibitor=by_phone.exhibitor, expo__slug__endswith="2027")
+    assert at_venue.status == "accepted" and at_venue.booth is not None
+    # The console's queue has pending applications.
+    assert Participation.objects.filter(status="applied").count() == 8
+    assert User.objects.get(email="admin.dinas@gelar.test").check_password("gelar-demo")
