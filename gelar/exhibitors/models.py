@@ -215,9 +215,7 @@ class ExhibitorDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=64, blank=True)
-    file = models.FileField(
-        _("file"), upload_to="documents/", storage=private_storage, blank=True
-    )
+    file = models.FileField(_("file"), upload_to="documents/", storage=private_storage, blank=True)
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

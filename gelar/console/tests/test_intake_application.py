@@ -8,7 +8,12 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import build_intake, snapshot, t
+from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+    build_intake,
+    indonesian,
+    snapshot,
+    t,
+)
 from gelar.exhibitors import notifications
 from gelar.exhibitors.models import ExhibitorDocument, Participation
 

@@ -6,11 +6,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import build_intake, snapshot, t
+from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+    build_intake,
+    indonesian,
+    snapshot,
+    t,
+)
 from gelar.exhibitors.models import Participation
-from gelar.testing import make_exhibitor, make_participation, make_product
+from gelar.testing import (
+    make_exhibitor,
+    make_organizer_member,
+    make_participation,
+    make_product,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +209,28 @@ def test_query_count_does_not_grow_with_the_queue(client, w):
         make_participation(expo=w.expo, exhibitor=exhibitor, status="applied", mode="venue")
         make_product(exhibitor=exhibitor, name=f"Produk {i}")
     assert count() == small
+
+
+@pytest.mark.parametrize("role", ["host", "gate"])
+def test_live_stream_hosts_and_gate_officers_do_not_get_the_intake(client, w, role):
+    user = make_user(email=f"{role}@dindakop.go.id")
+    make_organizer_member(organizer=w.expo.organizer, user=user, role=role)
+    client.force_login(user)
+    before = snapshot(w.expo)
+
+    assert client.get(_url(w)).status_code == 404
+    assert client.post(_url(w), {"action": "accept", "ids": [w.applicant.pk]}).status_code == 404
+    assert client.get(reverse("console:booths", args=[w.expo.slug])).status_code == 404
+    assert snapshot(w.expo) == before
+
+
+def test_the_queue_in_english(client, w):
+    client.force_login(w.staff)
+
+    with translation.override("en"):
+        url = reverse("console:applications", args=[w.expo.slug])
+    response = client.get(url)
+
+    assert url.startswith("/en/console/")
+    assert response.status_code == 200
+    assert "<h1>Applications</h1>" in response.content.decode()

@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import build_intake, snapshot
+from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+    build_intake,
+    indonesian,
+    snapshot,
+)
 from gelar.exhibitors.models import Participation
 from gelar.exhibitors.services import participation as services
 

@@ -3,7 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from gelar.console.tests.intake_world import build_intake, snapshot, t
+from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+    build_intake,
+    indonesian,
+    snapshot,
+    t,
+)
 from gelar.events.models import OrganizerMember
 from gelar.exhibitors.models import Participation
 

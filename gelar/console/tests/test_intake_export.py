@@ -10,7 +10,11 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from gelar.console import exports
-from gelar.console.tests.intake_world import build_intake, snapshot
+from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+    build_intake,
+    indonesian,
+    snapshot,
+)
 from gelar.exhibitors.models import Participation
 
 pytestmark = pytest.mark.django_db

@@ -100,20 +100,26 @@ def participation_apply(
     if not exhibitor.nib:
         raise NibMissing(_("NIB is required: add your business's NIB to the profile first."))
     with transaction.atomic():
-        participation = (
-            Participation.objects.select_for_update().filter(expo=expo, exhibitor=exhibitor).first()
-        )
+        existing = Participation.objects.select_for_update().filter(expo=expo, exhibitor=exhibitor)
+        participation = existing.first()
         if participation is None:
-            participation = Participation.objects.create(
-                expo=expo, exhibitor=exhibitor, mode=mode, note=note, status=Status.APPLIED
-            )
-            _audit(
-                participation,
-                actor=actor,
-                action="participation.apply",
-                changes={"status": [None, Status.APPLIED], "mode": [None, mode]},
-            )
-            return participation
+            try:
+                with transaction.atomic():
+                    participation = Participation.objects.create(
+                        expo=expo, exhibitor=exhibitor, mode=mode, note=note, status=Status.APPLIED
+                    )
+            except IntegrityError:
+                # A second submit at the same moment (a double tap): the first one won,
+                # this one re-submits it.
+                participation = existing.get()
+            else:
+                _audit(
+                    participation,
+                    actor=actor,
+                    action="participation.apply",
+                    changes={"status": [None, Status.APPLIED], "mode": [None, mode]},
+                )
+                return participation
         if participation.status == Status.ACCEPTED:
             raise AlreadyAccepted(_("This business is already accepted in this expo."))
         before = _snapshot(participation)
