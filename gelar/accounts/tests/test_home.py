@@ -1,4 +1,5 @@
 import pytest
+from django.utils.translation import gettext as _
 
 from gelar.accounts.services import account_create
 from gelar.events.models import OrganizerMember
@@ -54,7 +55,7 @@ def test_a_new_person_is_asked_to_create_a_business_profile(client):
     assert response.status_code == 200
     assert list(response.context["memberships"]) == []
     assert 'href="/umkm/"' in response.content.decode()
-    assert "Create your business profile" in response.content.decode()
+    assert _("Create your business profile") in response.content.decode()
 
 
 def test_a_gate_officer_sees_the_role_on_the_start_page(client):

@@ -1,6 +1,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils.translation import gettext as _
 
 from gelar.accounts.demo import DEMO_TOTP_SECRET, totp_code
 from gelar.accounts.services import account_create
@@ -58,8 +59,10 @@ def test_the_redirect_says_why(client, admin):
     assert response.status_code == 200
     assert [str(message) for message in response.context["messages"]] == [
         "Berhasil masuk sebagai admin.",
-        "Organizer administrators must sign in with two-factor authentication. "
-        "Set up an authenticator app to continue to the console.",
+        _(
+            "Organizer administrators must sign in with two-factor authentication. "
+            "Set up an authenticator app to continue to the console."
+        ),
     ]
 
 

@@ -1,6 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.utils.translation import gettext as _
 
 from gelar.accounts import sms
 from gelar.accounts.models import User
@@ -129,7 +130,7 @@ def test_signup_without_email_or_phone_is_refused(client):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "email": ["Enter an email address or a mobile number."]
+        "email": [_("Enter an email address or a mobile number.")]
     }
     assert User.objects.count() == 0
 
@@ -152,7 +153,10 @@ def test_signup_with_a_taken_phone_creates_no_second_account(client):
     assert response.status_code == 302
     assert User.objects.count() == 1
     assert [message.to for message in sms.outbox] == ["6281234567890"]
-    assert "already has an account" in sms.outbox[0].text
+    assert sms.outbox[0].text == _(
+        "Someone tried to sign up for Gelar with this number, which already has an "
+        "account. If it was you, sign in instead or reset your password."
+    )
 
 
 def test_signup_page_renders_in_gelars_layout(client):

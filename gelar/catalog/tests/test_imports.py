@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gelar.catalog import imports
 from gelar.catalog.tests.files import csv_bytes, upload, xlsx_bytes
@@ -94,14 +95,19 @@ def test_every_bad_row_is_reported_with_its_number_and_no_row_is_returned():
 
 
 @pytest.mark.parametrize(
-    ("header", "fragment"),
+    ("header", "problem", "columns"),
     [
-        (("nama", "harga"), "missing: stok"),
-        (("nama", "harga", "stok", "warna"), "unknown: warna"),
-        (("nama", "harga", "stok", "stok"), "twice: stok"),
+        (("nama", "harga"), "missing", "stok"),
+        (("nama", "harga", "stok", "warna"), "unknown", "warna"),
+        (("nama", "harga", "stok", "stok"), "twice", "stok"),
     ],
 )
-def test_wrong_columns_are_one_error(header, fragment):
+def test_wrong_columns_are_one_error(header, problem, columns):
+    fragment = {
+        "missing": _("missing: %(columns)s"),
+        "unknown": _("unknown: %(columns)s"),
+        "twice": _("twice: %(columns)s"),
+    }[problem] % {"columns": columns}
     result = _read(csv_bytes([header, ["x"] * len(header)]), "p.csv")
     assert [(e.row, e.code) for e in result.errors] == [(None, "wrong_columns")]
     assert fragment in result.errors[0].message

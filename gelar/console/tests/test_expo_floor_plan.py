@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelar.audit.models import AuditEntry
 from gelar.console.tests.test_expo_access import make_team, snapshot
@@ -44,7 +45,11 @@ def test_the_floor_plan_page_draws_the_halls_and_counts_booths_against_the_quota
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="10 10 330 130"' in page
     assert ">A-01</text>" in page
     assert (response.context["booths"], response.context["quota"]) == (2, 30)
-    assert "2 booths on the floor plan" in page
+    assert (
+        ngettext("%(counter)s booth on the floor plan", "%(counter)s booths on the floor plan", 2)
+        % {"counter": 2}
+        in page
+    )
     assert escape(_("Place at least as many booths as the quota.")) in page
 
 
