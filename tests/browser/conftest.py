@@ -101,3 +101,40 @@ def axe_violations(page, impacts=("critical", "serious")) -> list[str]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+@pytest.fixture
+def demo_site_writable(demo_site):
+    """demo_site for a test that changes data through the browser.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, so the
+    test body gets its own database connection (Django keeps connections in
+    an asgiref Local, which follows the context while a loop runs): not the
+    one demo_site handed to the live server. On SQLite (one in-memory
+    database, shared cache) the server's writes then run outside the test's
+    transaction and collide with its locks ("database table is locked").
+    This hands the test's connection to the server for the test's duration:
+    the server's writes join the test's transaction and are rolled back after
+    it, and transaction.on_commit callbacks wait for the test (use
+    django_capture_on_commit_callbacks). On PostgreSQL the server keeps its
+    own connection: its writes are committed and stay for the session.
+    """
+    import threading
+
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    (server,) = [t for t in threading.enumerate() if isinstance(t, LiveServerThread)]
+    override = server.connections_override  # the dict the server's request threads read
+    previous = dict(override)
+    for alias in previous:
+        conn = connections[alias]
+        conn.inc_thread_sharing()
+        override[alias] = conn
+    try:
+        yield demo_site
+    finally:
+        # The test's connection stays marked as shared: a request thread whose
+        # socket the browser closes late still calls its close() (a no-op on
+        # an in-memory database) after the test.
+        override.update(previous)
