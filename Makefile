@@ -33,7 +33,7 @@ demo: install var/secret_key messages
 	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v0
 	@$(DEMO_ENV) $(MANAGE) demo_logins --base-url http://$(HOST):$(PORT)/
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 gelar.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 2 gelar.wsgi:application
 
 # The demo organizer admin's current two-factor code.
 totp: install
