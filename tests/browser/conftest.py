@@ -58,8 +58,14 @@ def demo_site(django_db_setup, django_db_blocker):
     from django.test.testcases import LiveServerThread
 
     from gelar.demo.services import demo_load
+    from gelar.regions.models import Province, Regency
+    from gelar.regions.services import regions_load_from_files
 
     with django_db_blocker.unblock():
+        # Transactional tests ran before (the root conftest orders browser tests
+        # last) and flushed the tables, the regions of the data migration included.
+        if not Regency.objects.exists():
+            regions_load_from_files(province_model=Province, regency_model=Regency)
         demo_load(scale=1)
         shared = {}
         for conn in connections.all():
