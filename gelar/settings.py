@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gelar.events",
     "gelar.exhibitors",
     "gelar.catalog",
+    "gelar.payments",
     "gelar.public",
     "gelar.console",
     "gelar.dashboard",
@@ -265,3 +266,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Payment gateway (Midtrans). Empty server key = the gateway is off; the
+# notification handler refuses everything rather than accept signatures that
+# anyone could compute without the secret (see gelar.payments.midtrans).
+MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")
+MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
+MIDTRANS_IS_PRODUCTION = envbool("MIDTRANS_IS_PRODUCTION", False)
