@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gelar.events",
     "gelar.exhibitors",
     "gelar.catalog",
+    "gelar.orders",
     "gelar.payments",
     "gelar.public",
     "gelar.console",
