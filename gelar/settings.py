@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gelar.orders",
     "gelar.payments",
     "gelar.public",
+    "gelar.shop",
     "gelar.console",
     "gelar.dashboard",
     "gelar.api",

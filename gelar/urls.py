@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("akun/", include("allauth.urls")),
     path("console/", include("gelar.console.urls")),
     path("umkm/", include("gelar.dashboard.urls")),
+    path("", include("gelar.shop.urls")),
     path("", include("gelar.public.urls")),
     prefix_default_language=False,
 )

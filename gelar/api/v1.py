@@ -341,3 +341,11 @@ def regency_list(request: HttpRequest, code: str):
     if not regencies:
         raise HttpError(404, _("Province not found."))
     return [{"code": r.code, "name": r.name, "province_code": r.province_id} for r in regencies]
+
+
+# Routers of the other domains, mounted last so their paths follow the catalogue's.
+from gelar.api.v1_orders import router as orders_router  # noqa: E402
+from gelar.api.v1_payments import router as payments_router  # noqa: E402
+
+api.add_router("", orders_router)
+api.add_router("", payments_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gelar.dashboard import views
+from gelar.dashboard import urls_orders, urls_payments, views
 
 app_name = "dashboard"
 
@@ -31,4 +31,4 @@ urlpatterns = [
     path("<slug:slug>/tim/", views.team, name="team"),
     path("<slug:slug>/tim/<int:pk>/hapus/", views.team_remove, name="team_remove"),
     path("<slug:slug>/tim/undangan/<int:pk>/batal/", views.invite_revoke, name="invite_revoke"),
-]
+] + urls_orders.urlpatterns + urls_payments.urlpatterns
