@@ -111,6 +111,7 @@ class ImageOut(Schema):
 
 
 class ProductOut(Schema):
+    id: int
     slug: str
     name: str
     exhibitor_slug: str

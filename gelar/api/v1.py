@@ -155,6 +155,7 @@ def _image(request: HttpRequest, image) -> dict:
 
 def _product(request: HttpRequest, expo: Expo, product: Product, image) -> dict:
     return {
+        "id": product.pk,  # what the checkout endpoint's lines name
         "slug": product.slug,
         "name": product.name,
         "exhibitor_slug": product.exhibitor.slug,
