@@ -278,7 +278,7 @@ def test_a_malformed_amount_is_a_form_error(client, shop):
     response = client.post(url("order_confirm_payment", shop.courier_order), {"amount": "12,5"})
     assert response.status_code == 200
     assert response.context["confirm_form"].errors == {
-        "amount": ["Enter the amount received in whole Rupiah, e.g. 150.123."]
+        "amount": [gettext("Enter the amount received in whole Rupiah, e.g. 150.123.")]
     }
     assert db_state() == before
 

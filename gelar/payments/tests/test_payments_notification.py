@@ -12,6 +12,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils.translation import gettext as t
 
 from gelar.audit.models import AuditEntry
 from gelar.catalog.models import Product
@@ -136,7 +137,7 @@ def test_pending_then_settlement_then_a_late_pending(client, order):
 
 def test_forged_signature_is_403_and_changes_nothing(client, order):
     forged = {**for_order(GOPAY_SETTLEMENT, order), "signature_key": "0" * 128}
-    assert post(client, forged) == (403, {"detail": "The signature is not valid."})
+    assert post(client, forged) == (403, {"detail": t("The signature is not valid.")})
     # A published sample, signed with Midtrans' own key (not ours), replayed at us.
     replayed = {**GOPAY_SETTLEMENT, "order_id": order.number}
     assert post(client, replayed)[0] == 403
@@ -198,7 +199,7 @@ def test_card_challenge_then_accept_is_paid(client, order):
 
 def test_unknown_order_is_404(client, order):
     payload = signed({**GOPAY_SETTLEMENT, "order_id": "NOPE21-999999", "gross_amount": "300000.00"})
-    assert post(client, payload) == (404, {"detail": "No such order."})
+    assert post(client, payload) == (404, {"detail": t("No such order.")})
     assert not GatewayNotification.objects.exists()
 
 
@@ -228,7 +229,7 @@ def test_wrong_types_in_a_signed_notification_are_400(client, order):
 @override_settings(MIDTRANS_SERVER_KEY="")
 def test_without_a_server_key_the_endpoint_is_503(client, order):
     payload = for_order(GOPAY_SETTLEMENT, order)
-    assert post(client, payload) == (503, {"detail": "Online payment is not configured."})
+    assert post(client, payload) == (503, {"detail": t("Online payment is not configured.")})
     assert status_of(order) == "awaiting_payment"
 
 

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils.translation import gettext as t
 from PIL import Image, ImageDraw
 
 from gelar.payments.qris import (
@@ -108,7 +109,10 @@ def test_dynamic_code_is_refused_as_the_stored_static_code():
     dynamic = dynamic_qris(static_payload=GULU_GULU, amount=5000)
     error = _error(lambda: validate_static_qris(dynamic))
     assert error.code == "not_static"
-    assert "dynamic QRIS code" in str(error)
+    assert str(error) == t(
+        "This is a dynamic QRIS code, made for a single payment. Enter your static QRIS code: "
+        "the one printed for your stand, without an amount."
+    )
 
 
 def test_whitespace_and_newlines_around_a_pasted_code_are_ignored():
@@ -145,10 +149,10 @@ def test_a_truncated_code_fails_with_a_length_error():
     error = _error(lambda: validate_static_qris(BIOLBE[:-20]))
     assert error.code == "truncated"
     assert error.params == {"tag": "62", "length": 20, "remaining": 8}
-    assert str(error) == (
-        "The QRIS code is cut off: field 62 says 20 characters, only 8 remain. "
-        "Copy the whole code again."
-    )
+    assert str(error) == t(
+        "The QRIS code is cut off: field %(tag)s says %(length)s characters, "
+        "only %(remaining)s remain. Copy the whole code again."
+    ) % {"tag": "62", "length": 20, "remaining": 8}
     in_a_header = _error(lambda: parse_tlv(BIOLBE[:-30]))
     assert (in_a_header.code, in_a_header.params) == ("truncated", {"position": 194})
 
@@ -167,7 +171,10 @@ def test_structure_errors_name_the_problem():
     without_city = body.replace("6011KAB. MALANG", "")
     missing = _error(lambda: parse_tlv(_with_crc(without_city)))
     assert (missing.code, missing.params["tag"]) == ("missing_field", "60")
-    assert str(missing) == "The QRIS code has no field 60 (merchant city)."
+    assert str(missing) == t("The QRIS code has no field %(tag)s (%(name)s).") % {
+        "tag": "60",
+        "name": t("merchant city"),
+    }
 
     crc_first = "630400000002010102115204549953033605802ID5906BIOLBE6011KAB. MALANG"
     assert _error(lambda: parse_tlv(crc_first)).code == "payload_format"
@@ -243,7 +250,10 @@ def test_dynamic_code_again_replaces_the_amount_and_reference():
 def test_amounts_out_of_range_are_refused(amount):
     error = _error(lambda: dynamic_qris(static_payload=GULU_GULU, amount=amount))
     assert error.code == "amount_range"
-    assert str(error) == "The amount must be between Rp 1 and Rp 9.999.999.999."
+    assert str(error) == t("The amount must be between Rp %(min)s and Rp %(max)s.") % {
+        "min": "1",
+        "max": "9.999.999.999",
+    }
 
 
 @pytest.mark.parametrize("amount", [1500.0, "150000", True])

@@ -1,6 +1,7 @@
 """Checkout and the buyer's order page, through the pages, without JavaScript."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.utils.translation import gettext as t
@@ -130,7 +131,7 @@ def test_checkout_across_two_booths(
     assert page.count(t("Awaiting payment")) == 2
     # QRIS: the dynamic code drawn inline, with its amount.
     assert page.count("<svg") == 1
-    assert 'aria-label="QRIS payment code"' in page
+    assert f'aria-label="{t("QRIS payment code")}"' in page
     assert "Gulu Gulu Mall Ambassador · Rp300.000" in page
     # Transfer: bank, account, holder and the exact amount with the unique code.
     exact = f"Rp{75000 + amplang.unique_code:,}".replace(",", ".")
@@ -140,10 +141,11 @@ def test_checkout_across_two_booths(
     # Pay before, in the expo's zone.
     assert re.search(r"\d{1,2}[.:]\d\d WIB", page)
     assert '<meta http-equiv="refresh" content="30">' in page
-    assert (
-        f"https://wa.me/6285712345678?text=Hello%20Amplang%20Caf%C3%A9%20Banjarbaru%2C%20about%20my%20order%20{amplang.number}"
-        in page
-    )
+    hello = t("Hello %(booth)s, about my order %(number)s: ") % {
+        "booth": "Amplang Café Banjarbaru",
+        "number": amplang.number,
+    }
+    assert f"https://wa.me/6285712345678?text={quote(hello, safe='')}" in page
     assert "https://wa.me/?text=" in page
     assert "Jl. Hayam Wuruk 5" in page
     assert "6281234567890" in page
