@@ -81,6 +81,16 @@ def _values(obj, fields: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _save_audited(
+    obj, *, before: dict[str, Any], fields: Sequence[str], actor, action: str, organizer
+) -> None:
+    """Save an edit and audit it, only when one of `fields` changed."""
+    changes = field_changes(before, _values(obj, fields))
+    if changes:
+        obj.save()
+        audit_record(actor=actor, action=action, obj=obj, changes=changes, organizer=organizer)
+
+
 def _set(obj, data: Mapping[str, Any], fields: Sequence[str]) -> None:
     for name in fields:
         if name in data:
@@ -121,17 +131,14 @@ def expo_update(*, expo: Expo, actor, data: Mapping[str, Any]) -> Expo:
         _set(current, data, EXPO_FIELDS)
         if not current.slug:
             current.slug = slugify(current.name)[:50]
-        after = _values(current, EXPO_FIELDS)
-        changes = field_changes(before, after)
-        if changes:
-            current.save()
-            audit_record(
-                actor=actor,
-                action="expo.update",
-                obj=current,
-                changes=changes,
-                organizer=current.organizer,
-            )
+        _save_audited(
+            current,
+            before=before,
+            fields=EXPO_FIELDS,
+            actor=actor,
+            action="expo.update",
+            organizer=current.organizer,
+        )
     return current
 
 
@@ -354,16 +361,14 @@ def hall_update(*, hall: Hall, actor, data: Mapping[str, Any]) -> Hall:
                 _("These booths would be outside the hall: %(codes)s.")
                 % {"codes": ", ".join(outside)}
             )
-        changes = field_changes(before, _values(current, HALL_FIELDS))
-        if changes:
-            current.save()
-            audit_record(
-                actor=actor,
-                action="hall.update",
-                obj=current,
-                changes=changes,
-                organizer=hall.expo.organizer,
-            )
+        _save_audited(
+            current,
+            before=before,
+            fields=HALL_FIELDS,
+            actor=actor,
+            action="hall.update",
+            organizer=hall.expo.organizer,
+        )
     return current
 
 
@@ -466,16 +471,14 @@ def booth_update(*, booth: Booth, actor, data: Mapping[str, Any]) -> Booth:
         before = _values(current, BOOTH_FIELDS)
         _set(current, data, BOOTH_FIELDS)
         _check_booths(hall, [current], exclude_pk=current.pk)
-        changes = field_changes(before, _values(current, BOOTH_FIELDS))
-        if changes:
-            current.save()
-            audit_record(
-                actor=actor,
-                action="booth.update",
-                obj=current,
-                changes=changes,
-                organizer=hall.expo.organizer,
-            )
+        _save_audited(
+            current,
+            before=before,
+            fields=BOOTH_FIELDS,
+            actor=actor,
+            action="booth.update",
+            organizer=hall.expo.organizer,
+        )
     return current
 
 
@@ -595,14 +598,12 @@ def category_update(
         current = Category.objects.select_for_update().get(pk=category.pk)
         before = _values(current, CATEGORY_FIELDS)
         _set(current, data, CATEGORY_FIELDS)
-        changes = field_changes(before, _values(current, CATEGORY_FIELDS))
-        if changes:
-            current.save()
-            audit_record(
-                actor=actor,
-                action="category.update",
-                obj=current,
-                changes=changes,
-                organizer=organizer,
-            )
+        _save_audited(
+            current,
+            before=before,
+            fields=CATEGORY_FIELDS,
+            actor=actor,
+            action="category.update",
+            organizer=organizer,
+        )
     return current
