@@ -1,0 +1,389 @@
+"""Helpers of bench/flash_sale.sh: the smallest sale, the buyers, the count.
+
+    python bench/flash_sale.py setup --stock 100      (Django: prints expo, booth, product)
+    python bench/flash_sale.py race URL EXPO BOOTH PRODUCT --buyers 1000 --connections 64
+    python bench/flash_sale.py count PRODUCT --stock 100 (Django: orders and stock after)
+    python bench/flash_sale.py report RACE.json COUNT.json PGBENCH.txt PGBENCH_LOG... --5xx N
+
+`race` uses only the standard library (asyncio streams, HTTP/1.1 keep-alive) and
+sends to 127.0.0.1 only: each buyer posts one checkout of quantity 1 with its own
+Idempotency-Key. It is bounded: at most 2,000 buyers, a timeout per request and a
+deadline for the whole race. It prints one JSON object with what it saw.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+import urllib.parse
+from collections import Counter
+
+MAX_BUYERS = 2000
+
+
+# --- Django parts -------------------------------------------------------------------
+
+
+def _django() -> None:
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gelar.settings")
+    import django
+
+    django.setup()
+
+
+def setup(stock: int) -> None:
+    """An organizer, a published expo, one accepted online booth paid by transfer, one product."""
+    _django()
+    import datetime
+
+    from django.db import transaction
+
+    from gelar.catalog.models import Product
+    from gelar.events.models import Expo, Organizer
+    from gelar.exhibitors.models import Category, Exhibitor, Participation
+    from gelar.payments.models import ExhibitorPaymentSettings
+    from gelar.payments.services import payment_methods_for
+    from gelar.regions.models import Regency
+
+    pekalongan = Regency.objects.get(code="33.75")
+    with transaction.atomic():
+        organizer = Organizer.objects.create(
+            name="Dinas Perdagangan Kota Pekalongan",
+            short_name="Dindakop",
+            slug="dindakop-flash",
+            region=pekalongan,
+        )
+        expo = Expo.objects.create(
+            organizer=organizer,
+            name="Flash Sale Expo",
+            slug="flash-sale-expo",
+            start_date=datetime.date(2026, 12, 1),
+            end_date=datetime.date(2026, 12, 2),
+            venue_name="Gedung Olahraga",
+            venue_region=pekalongan,
+            status=Expo.Status.PUBLISHED,
+        )
+        category, _ = Category.objects.get_or_create(
+            slug="batik-fashion", defaults={"name": "Batik & Fesyen", "name_en": "Batik & Fashion"}
+        )
+        exhibitor = Exhibitor.objects.create(
+            name="Batik Kilat",
+            slug="batik-kilat",
+            owner_name="Siti Rahmawati",
+            region=pekalongan,
+            category=category,
+            whatsapp="6281234567890",
+        )
+        Participation.objects.create(
+            expo=expo,
+            exhibitor=exhibitor,
+            mode="online",
+            status=Participation.Status.ACCEPTED,
+        )
+        ExhibitorPaymentSettings.objects.create(
+            exhibitor=exhibitor,
+            bank_name="BRI",
+            bank_account_number="0123456789012",
+            bank_account_holder="Siti Rahmawati",
+        )
+        product = Product.objects.create(
+            exhibitor=exhibitor,
+            name="Kemeja Batik Edisi Terbatas",
+            slug="kemeja-batik-edisi-terbatas",
+            price=150000,
+            stock=stock,
+        )
+    assert "transfer" in payment_methods_for(exhibitor=exhibitor)
+    print(expo.slug, exhibitor.slug, product.pk)
+
+
+def count(product_id: int, stock: int) -> None:
+    """What the database holds after the race, as JSON."""
+    _django()
+    from django.db.models import Count, Sum
+
+    from gelar.catalog.models import Product
+    from gelar.orders.models import Checkout, Order, OrderLine
+
+    lines = OrderLine.objects.filter(product_id=product_id).aggregate(
+        sold=Sum("quantity"), orders=Count("order", distinct=True)
+    )
+    sold = lines["sold"] or 0
+    left = Product.objects.values_list("stock", flat=True).get(pk=product_id)
+    print(
+        json.dumps(
+            {
+                "orders": Order.objects.count(),
+                "orders_with_product": lines["orders"],
+                "checkouts": Checkout.objects.count(),
+                "sold": sold,
+                "stock_left": left,
+                "oversold": max(0, sold - stock),
+                # Every unit is either sold or still in stock: none lost, none invented.
+                "consistent": sold + left == stock and left >= 0,
+            }
+        )
+    )
+
+
+# --- the buyers (standard library only) ---------------------------------------------
+
+
+def _body(i: int, booth: str, product_id: int) -> bytes:
+    return json.dumps(
+        {
+            "buyer": {"name": f"Pembeli {i}", "whatsapp": f"0812{i:08d}", "email": ""},
+            "lines": [{"product_id": product_id, "quantity": 1}],
+            "booths": [
+                {
+                    "exhibitor": booth,
+                    "delivery": {
+                        "method": "courier",
+                        "address": f"Jl. Hayam Wuruk {i}",
+                        "city": "Kota Pekalongan",
+                        "postal_code": "51111",
+                    },
+                    "payment_method": "transfer",
+                }
+            ],
+        }
+    ).encode()
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """(status, keep-alive) of one response; its body is read and dropped."""
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionError("connection closed")
+    status = int(status_line.split()[1])
+    length, chunked, close = 0, False, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b"\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+        elif name == "connection" and value == "close":
+            close = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status, not close
+
+
+async def _race(args) -> dict:
+    url = urllib.parse.urlsplit(args.url)
+    if url.hostname != "127.0.0.1":
+        raise SystemExit("the race only sends to 127.0.0.1")
+    path = f"/api/v1/expos/{args.expo}/checkout"
+    buyers: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(args.buyers):
+        buyers.put_nowait(i)
+    results: list[tuple[int, float, float]] = []  # (status, latency s, done at s)
+    errors: Counter[str] = Counter()
+    start = time.perf_counter()
+    deadline = start + args.deadline
+
+    async def connection() -> None:
+        reader = writer = None
+        while time.perf_counter() < deadline:
+            try:
+                i = buyers.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            body = _body(i, args.booth, args.product)
+            request = (
+                f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                "Content-Type: application/json\r\nAccept: application/json\r\n"
+                f"Idempotency-Key: flash-{args.run}-{i}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+            sent = time.perf_counter()
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.wait_for(
+                        asyncio.open_connection(url.hostname, url.port), args.timeout
+                    )
+                writer.write(request)
+                status, keep = await asyncio.wait_for(_read_response(reader), args.timeout)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
+                errors[type(e).__name__] += 1
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+                continue
+            done = time.perf_counter()
+            results.append((status, done - sent, done - start))
+            if not keep:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(args.connections)))
+    elapsed = time.perf_counter() - start
+    latencies = sorted(latency for _, latency, _ in results)
+
+    def percentile(p: float) -> float:
+        if not latencies:
+            return 0.0
+        return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
+
+    created = sorted(at for status, _, at in results if status == 201)
+    statuses = Counter(status for status, _, _ in results)
+    return {
+        "buyers": args.buyers,
+        "sent": len(results) + sum(errors.values()),
+        "answered": len(results),
+        "not_sent": buyers.qsize(),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors": dict(errors),
+        "elapsed_s": elapsed,
+        # From the first request to the response of the last successful checkout.
+        "sell_out_s": created[-1] if created else None,
+        "orders_per_s": len(created) / created[-1] if created else 0.0,
+        "requests_per_s": len(results) / elapsed if elapsed else 0.0,
+        "p50_ms": percentile(50),
+        "p95_ms": percentile(95),
+        "p99_ms": percentile(99),
+        "max_ms": 1000 * latencies[-1] if latencies else 0.0,
+    }
+
+
+# --- the table ----------------------------------------------------------------------
+
+
+def _pgbench(output_path: str, log_paths: list[str]) -> dict:
+    """tps from pgbench's summary; latency percentiles from its per-transaction log."""
+    found = {"tps": 0.0, "transactions": 0, "failed": 0, "seconds": 0}
+    with open(output_path) as output:
+        for line in output:
+            if line.startswith("duration: "):
+                found["seconds"] = int(line.split()[1])
+            elif line.startswith("tps = ") and "without initial connection" in line:
+                found["tps"] = float(line.split()[2])
+            elif line.startswith("number of transactions actually processed:"):
+                found["transactions"] = int(line.split(":")[1].split("/")[0])
+            elif line.startswith("number of failed transactions:"):
+                found["failed"] = int(line.split(":")[1].split()[0])
+    latencies = []
+    for path in log_paths:
+        with open(path) as log:
+            # client transaction latency_us script epoch_s epoch_us
+            latencies.extend(int(line.split()[2]) for line in log if line.strip())
+    latencies.sort()
+    for p in (50, 95, 99):
+        index = min(len(latencies) - 1, int(p / 100 * len(latencies)))
+        found[f"p{p}_ms"] = latencies[index] / 1000 if latencies else 0.0
+    return found
+
+
+def report(args) -> None:
+    with open(args.race) as f:
+        race = json.load(f)
+    with open(args.count) as f:
+        db = json.load(f)
+    pg = _pgbench(args.pgbench, args.pgbench_logs)
+    statuses = dict(race["statuses"])
+    ok, sold_out = statuses.pop("201", 0), statuses.pop("409", 0)
+    other = sum(statuses.values()) + sum(race["errors"].values()) + race["not_sent"]
+    other_note = ", ".join(
+        [f"{n} x HTTP {s}" for s, n in statuses.items()]
+        + [f"{n} x {e}" for e, n in race["errors"].items()]
+        + ([f"{race['not_sent']} not sent (deadline)"] if race["not_sent"] else [])
+    )
+    checks = []
+
+    def check(label: str, good: bool) -> str:
+        checks.append(good)
+        return label if good else f"{label}  <-- WRONG"
+
+    consistent = "yes" if db["consistent"] else "no"
+    tps, elapsed = f"{pg['tps']:.1f}", f"{race['elapsed_s']:.2f} s in all"
+    slowest = f"max {race['max_ms']:.0f} ms"
+    rows = [
+        ("buyers (one checkout of 1 each)", f"{race['buyers']}", "", ""),
+        ("stock before", f"{args.stock}", "", ""),
+        ("orders created (database)", check(str(db["orders"]), db["orders"] == args.stock), "", ""),
+        ("units sold / stock left", f"{db['sold']} / {db['stock_left']}", "", ""),
+        ("oversold", check(str(db["oversold"]), db["oversold"] == 0), "", ""),
+        ("sold + left == stock, left >= 0", check(consistent, db["consistent"]), "", ""),
+        ("HTTP 201 (order)", check(str(ok), ok == db["orders"]), "", ""),
+        ("HTTP 409 (out of stock)", check(str(sold_out), ok + sold_out == race["buyers"]), "", ""),
+        ("other statuses / errors", check(str(other), other == 0), "", other_note),
+        ("server 5xx (its access log)", check(str(args.server_5xx), args.server_5xx == 0), "", ""),
+        ("time to sell out | run", f"{race['sell_out_s'] or 0:.2f} s", f"{pg['seconds']} s", ""),
+        ("orders/s (201s until sold out) | tps", f"{race['orders_per_s']:.1f}", tps, ""),
+        ("requests/s (all answers)", f"{race['requests_per_s']:.1f}", "", elapsed),
+        ("latency p50 ms", f"{race['p50_ms']:.1f}", f"{pg['p50_ms']:.2f}", ""),
+        ("latency p95 ms", f"{race['p95_ms']:.1f}", f"{pg['p95_ms']:.2f}", ""),
+        ("latency p99 ms", f"{race['p99_ms']:.1f}", f"{pg['p99_ms']:.2f}", slowest),
+        ("transactions | failed", "", f"{pg['transactions']} | {pg['failed']}", ""),
+    ]
+    header = ("", "checkout (HTTP)", "pgbench hot row", "notes")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        line = f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}"
+        print(line.rstrip())
+    ratio = race["orders_per_s"] / pg["tps"] if pg["tps"] else 0.0
+    print(f"\norders/s over pgbench tps: {ratio:.3f} (1 : {1 / ratio:.0f})" if ratio else "")
+    print("checks: " + ("all passed" if all(checks) else "FAILED (see WRONG)"))
+    if not all(checks):
+        sys.exit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("setup")
+    p.add_argument("--stock", type=int, default=100)
+    p = commands.add_parser("count")
+    p.add_argument("product", type=int)
+    p.add_argument("--stock", type=int, default=100)
+    p = commands.add_parser("report")
+    p.add_argument("race")
+    p.add_argument("count")
+    p.add_argument("pgbench")
+    p.add_argument("pgbench_logs", nargs="*")
+    p.add_argument("--stock", type=int, default=100)
+    p.add_argument("--5xx", dest="server_5xx", type=int, default=0)
+    p = commands.add_parser("race")
+    p.add_argument("url")
+    p.add_argument("expo")
+    p.add_argument("booth")
+    p.add_argument("product", type=int)
+    p.add_argument("--buyers", type=int, default=1000)
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--timeout", type=float, default=30, help="seconds per request")
+    p.add_argument("--deadline", type=float, default=120, help="seconds for the whole race")
+    p.add_argument("--run", default=str(os.getpid()), help="makes the idempotency keys unique")
+    args = parser.parse_args()
+    if args.command == "setup":
+        setup(args.stock)
+    elif args.command == "report":
+        report(args)
+    elif args.command == "count":
+        count(args.product, args.stock)
+    else:
+        if not 1 <= args.buyers <= MAX_BUYERS:
+            raise SystemExit(f"--buyers: 1 to {MAX_BUYERS}")
+        if not 1 <= args.connections <= 256:
+            raise SystemExit("--connections: 1 to 256")
+        args.deadline = min(args.deadline, 120)
+        print(json.dumps(asyncio.run(_race(args))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The flash-sale bench: 1,000 buyers race for a product of stock 100 through the real
+# HTTP checkout (POST /api/v1/expos/{slug}/checkout) under the production server set-up
+# (granian WSGI, 2 workers x 2 blocking threads, DEBUG off, persistent connections), on
+# a fresh PostgreSQL database gelar_flash; beside it, pgbench's conditional update of
+# one hot row in the same PostgreSQL as the baseline. Checks that exactly the stock
+# was sold. What it measures and the latest figures: bench/README.md.
+#
+#   bench/flash_sale.sh [--buyers N] [--stock N] [--connections N]
+#
+#   --buyers       buyers, one checkout of quantity 1 each (default 1000, at most 2000)
+#   --stock        the product's stock (default 100)
+#   --connections  keep-alive connections of the buyers (default 64)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=$ROOT/.venv/bin/python
+GRANIAN=$ROOT/.venv/bin/granian
+
+DB=gelar_flash
+BUYERS=1000
+STOCK=100
+CONNECTIONS=64
+WORKERS=2
+BLOCKING_THREADS=2
+REQUEST_TIMEOUT=30
+DEADLINE=120
+PGBENCH_CLIENTS=8
+PGBENCH_THREADS=2
+PGBENCH_SECONDS=10
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --buyers) BUYERS=$2; shift ;;
+    --stock) STOCK=$2; shift ;;
+    --connections) CONNECTIONS=$2; shift ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+for n in "$BUYERS" "$STOCK" "$CONNECTIONS"; do
+  case $n in '' | *[!0-9]* | 0) echo "--buyers, --stock, --connections take a positive number" >&2; exit 2 ;; esac
+done
+if [ "$BUYERS" -gt 2000 ] || [ "$CONNECTIONS" -gt 256 ]; then
+  echo "at most 2000 buyers and 256 connections" >&2
+  exit 2
+fi
+
+if ! command -v pgbench >/dev/null; then
+  echo "== installing pgbench (Debian's postgresql-client)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+fi
+test -x "$GRANIAN" || { echo "no $GRANIAN: run make install first" >&2; exit 1; }
+
+TMP=$(mktemp -d /tmp/gelar-flash.XXXXXX)
+STAMP=$(date +%Y%m%d-%H%M%S)
+mkdir -p bench/results
+SERVER_PID=
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    # granian runs in its own process group (setsid): stop the workers with it.
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+cleanup() {
+  stop_server
+  # The server's log is kept beside the results when it holds more than the access
+  # lines, granian's start-up, the warm-up's 404s and the buyers' 409s: the traceback
+  # of a 5xx, say.
+  if [ -s "$TMP/server.log" ] && grep -qv -e '^ACCESS ' -e '^\[INFO\] ' \
+    -e '^Not Found: /api/v1/orders/not-a-token$' \
+    -e '^Conflict: /api/v1/expos/[a-z0-9-]*/checkout$' "$TMP/server.log"; then
+    grep -v '^ACCESS ' "$TMP/server.log" >"bench/results/flash-sale-$STAMP-server.log" || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export PGOPTIONS='--client-min-messages=warning'
+PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAtX)
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
+export DEBUG=0
+SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1
+export BENCH_VIEWS=1
+export STATIC_ROOT=$TMP/static
+export GELAR_VAR_DIR=$ROOT/var/bench
+export LOG_LEVEL=WARNING
+manage() { "$PY" manage.py "$@"; }
+
+echo "== database $DB: new, migrated, one booth with one product of stock $STOCK"
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
+manage migrate -v0
+SALE=$("$PY" bench/flash_sale.py setup --stock "$STOCK")
+read -r EXPO BOOTH PRODUCT <<<"$SALE"
+echo "   expo $EXPO, booth $BOOTH, product $PRODUCT"
+# The baseline's hot row lives in the same database.
+"${PSQL[@]}" -d "$DB" -c "CREATE TABLE bench_hot (id integer PRIMARY KEY, stock integer NOT NULL CHECK (stock >= 0))"
+"${PSQL[@]}" -d "$DB" -c "INSERT INTO bench_hot VALUES (1, 1000000)"
+"${PSQL[@]}" -d "$DB" -c "ANALYZE"
+manage collectstatic --noinput -v0
+
+PORT=$("$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+BASE=http://127.0.0.1:$PORT
+ARGS=(--interface wsgi --workers "$WORKERS" --blocking-threads "$BLOCKING_THREADS" --no-ws
+  --host 127.0.0.1 --port "$PORT" --access-log --access-log-fmt 'ACCESS {status} {method} {path}')
+echo "== granian WSGI on $BASE"
+DB_CONN_MAX_AGE=600 setsid "$GRANIAN" --log-level info "${ARGS[@]}" gelar.wsgi:application \
+  >>"$TMP/server.log" 2>&1 &
+SERVER_PID=$!
+ready=0
+for _ in $(seq 150); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "the server exited; its log:" >&2
+    cat "$TMP/server.log" >&2
+    exit 1
+  fi
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/bench/bare/")" = 200 ]; then ready=1; break; fi
+  sleep 0.2
+done
+[ "$ready" = 1 ] || { echo "the server did not answer within 30 s; its log:" >&2; cat "$TMP/server.log" >&2; exit 1; }
+# Warm-up: each server thread opens its database connection and imports its views on
+# its first requests, as a server that has been up for a while has done.
+for _ in $(seq 16); do
+  curl -s -o /dev/null "$BASE/bench/bare/" &
+  curl -s -o /dev/null "$BASE/api/v1/orders/not-a-token" &
+done
+wait_jobs() { for job in $(jobs -p); do [ "$job" = "$SERVER_PID" ] || wait "$job" || true; done; }
+wait_jobs
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "== $BUYERS buyers, $CONNECTIONS keep-alive connections, one checkout of 1 each (load average $LOAD_BEFORE)"
+"$PY" bench/flash_sale.py race "$BASE" "$EXPO" "$BOOTH" "$PRODUCT" --buyers "$BUYERS" \
+  --connections "$CONNECTIONS" --timeout "$REQUEST_TIMEOUT" --deadline "$DEADLINE" \
+  --run "$STAMP" >"$TMP/race.json"
+PG_CONNECTIONS=$("${PSQL[@]}" -d postgres -c \
+  "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB' AND pid <> pg_backend_pid()")
+stop_server
+SERVER_5XX=$(grep -c '^ACCESS 5' "$TMP/server.log" || true)
+SERVER_REQUESTS=$(grep -c '^ACCESS ' "$TMP/server.log" || true)
+"$PY" bench/flash_sale.py count "$PRODUCT" --stock "$STOCK" >"$TMP/count.json"
+
+echo "== pgbench: the conditional update of one hot row, -c $PGBENCH_CLIENTS -j $PGBENCH_THREADS -T $PGBENCH_SECONDS"
+cat >"$TMP/hot.sql" <<'SQL'
+UPDATE bench_hot SET stock = stock - 1 WHERE id = 1 AND stock >= 1;
+SQL
+(cd "$TMP" && pgbench -h 127.0.0.1 -p 5432 -U postgres -n -f hot.sql -c "$PGBENCH_CLIENTS" \
+  -j "$PGBENCH_THREADS" -T "$PGBENCH_SECONDS" -l --log-prefix=pgbench_log "$DB" >pgbench.txt 2>&1) ||
+  { cat "$TMP/pgbench.txt" >&2; exit 1; }
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+RESULT_FILE=bench/results/flash-sale-$STAMP.txt
+{
+  echo "Gelar flash-sale bench, $(date '+%Y-%m-%d %H:%M %Z')"
+  echo "commit:     $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ -z "$(git status --porcelain -- gelar bench 2>/dev/null)" ] || echo " + uncommitted changes")"
+  echo "machine:    $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo); buyers, server and PostgreSQL share them; load average $LOAD_BEFORE before, $LOAD_AFTER after"
+  echo "software:   granian $("$GRANIAN" --version | awk '{print $2}'), Django $("$PY" -c 'import django; print(django.get_version())'), PostgreSQL $("${PSQL[@]}" -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
+  echo "server:     granian ${ARGS[*]} gelar.wsgi:application"
+  echo "            DEBUG=0, DB_CONN_MAX_AGE=600; $PG_CONNECTIONS PostgreSQL connections open at the end;"
+  echo "            its access log: $SERVER_REQUESTS requests ($((SERVER_REQUESTS - BUYERS)) readiness probes and warm-up), $SERVER_5XX of them 5xx"
+  echo "buyers:     bench/flash_sale.py race: $BUYERS x POST /api/v1/expos/$EXPO/checkout (1 unit, courier, transfer),"
+  echo "            $CONNECTIONS HTTP/1.1 keep-alive connections, ${REQUEST_TIMEOUT} s timeout per request, ${DEADLINE} s at most"
+  echo "baseline:   pgbench -n -c $PGBENCH_CLIENTS -j $PGBENCH_THREADS -T $PGBENCH_SECONDS: UPDATE bench_hot SET stock = stock - 1 WHERE id = 1 AND stock >= 1"
+  echo
+  set +e
+  "$PY" bench/flash_sale.py report "$TMP/race.json" "$TMP/count.json" "$TMP/pgbench.txt" \
+    "$TMP"/pgbench_log.* --stock "$STOCK" --5xx "$SERVER_5XX"
+  echo "$?" >"$TMP/report.rc"
+  set -e
+} >"$RESULT_FILE"
+echo
+cat "$RESULT_FILE"
+echo
+echo "saved to $RESULT_FILE"
+exit "$(cat "$TMP/report.rc")"
