@@ -140,7 +140,9 @@ def test_checkout_across_two_booths(
     assert "Amplang Cafe Banjarbaru" in page
     # Pay before, in the expo's zone.
     assert re.search(r"\d{1,2}[.:]\d\d WIB", page)
-    assert '<meta http-equiv="refresh" content="30">' in page
+    # While a payment is awaited the page asks the API for changes every 30 s.
+    assert 'data-seconds="30"' in page
+    assert 'data-url="/api/v1/orders/' in page
     hello = t("Hello %(booth)s, about my order %(number)s: ") % {
         "booth": "Amplang Café Banjarbaru",
         "number": amplang.number,
@@ -160,7 +162,7 @@ def test_the_order_page_follows_the_status_and_stops_refreshing(client, world, s
     page = html(client.get(response.url))
     assert t("Paid") in page
     assert "<svg" not in page
-    assert 'http-equiv="refresh"' not in page
+    assert 'id="order-status"' not in page
 
 
 def test_a_double_submit_makes_one_checkout(client, world, snack):
