@@ -1201,3 +1201,36 @@ AGENDA_2027 = [
         [(ORGANIZER["short_name"], "Penyelenggara")],
     ),
 ]
+
+# --- Payments and orders (issue 4) ---------------------------------------------
+
+# Banks an exhibitor's transfer details name; the account numbers are made up.
+DEMO_BANKS = ["BRI", "BNI", "Bank Mandiri", "BCA", "BSI", "Bank Jateng"]
+
+# Buyers of the demo orders: (name, WhatsApp, email). The numbers follow the demo
+# logins' 0812-0000-xxxx pattern and the emails use the placeholder domain contoh.id.
+DEMO_BUYERS = [
+    ("Siti Nurhaliza", "6281200001001", "siti.nurhaliza@contoh.id"),
+    ("Bambang Sutrisno", "6281200001002", "bambang.sutrisno@contoh.id"),
+    ("Dewi Lestari", "6281200001003", "dewi.lestari@contoh.id"),
+    ("Agus Setiawan", "6281200001004", "agus.setiawan@contoh.id"),
+    ("Rina Marlina", "6281200001005", ""),
+    ("Hendra Wijaya", "6281200001006", "hendra.wijaya@contoh.id"),
+    ("Yuni Astuti", "6281200001007", "yuni.astuti@contoh.id"),
+    ("Fajar Nugroho", "6281200001008", ""),
+]
+
+# Where the couriers and local deliveries of the demo orders go: (address, city, postal code).
+DEMO_ADDRESSES = [
+    ("Jl. Hayam Wuruk No. 12, Kauman", "Kota Pekalongan", "51121"),
+    ("Jl. Pemuda No. 45, Sekayu", "Kota Semarang", "50132"),
+    ("Jl. Merdeka No. 7, Kebon Pisang", "Kota Bandung", "40117"),
+    ("Jl. Kaliurang Km 5 No. 20, Caturtunggal", "Kabupaten Sleman", "55281"),
+    ("Jl. Ahmad Yani No. 88, Kemayoran", "Kota Surabaya", "60242"),
+    ("Jl. Cempaka Putih Raya No. 3", "Kota Jakarta Pusat", "10510"),
+]
+
+DEMO_CANCEL_REASONS = [
+    "Pembeli salah memilih ukuran dan meminta pesanan dibatalkan.",
+    "Stok ternyata rusak saat dikemas; dana dikembalikan ke pembeli.",
+]

@@ -4,11 +4,16 @@ Everything is planned first in plain Python from seeded random generators,
 then written with bulk_create in one transaction. The plan never reads the
 database, so the same scale always gives the same names, prices and stock;
 only slugs may differ, and only when a real exhibitor already holds one.
+
+Then come the exhibitors' payment settings (synthetic QRIS codes that no real
+merchant owns) and a few orders in every status, placed and moved along through
+the orders and payments services so that stock and the audit trail add up.
 """
 
 import datetime
 import random
 import time
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +23,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from gelar.accounts.demo import DEMO_LOGIN_ROWS, DEMO_PASSWORD, demo_accounts_create
@@ -25,8 +32,27 @@ from gelar.catalog.models import Product, ProductImage
 from gelar.common.text import normalize_search_text
 from gelar.demo import data
 from gelar.demo.images import logo_png, product_image_jpeg
-from gelar.events.models import AgendaSession, Booth, Expo, Hall, Organizer, Speaker
-from gelar.exhibitors.models import Category, Exhibitor, ExhibitorLink, Participation
+from gelar.events.models import (
+    AgendaSession,
+    Booth,
+    Expo,
+    Hall,
+    Organizer,
+    OrganizerMember,
+    Speaker,
+)
+from gelar.exhibitors.models import (
+    Category,
+    Exhibitor,
+    ExhibitorLink,
+    ExhibitorMember,
+    Participation,
+)
+from gelar.orders import services as orders
+from gelar.orders.models import Checkout, Order
+from gelar.payments import qris
+from gelar.payments.models import ExhibitorPaymentSettings
+from gelar.payments.services import payment_confirm
 from gelar.regions.models import Regency
 
 SEED = "gelar-demo-2021"
@@ -59,6 +85,7 @@ class DemoSummary:
     products: int
     product_images: int
     image_files_drawn: int
+    orders: int
     seconds: float
 
     def as_text(self) -> str:
@@ -67,7 +94,8 @@ class DemoSummary:
             f"{verb}: {self.expos} expos; {self.exhibitors} exhibitors in "
             f"{data.EXPO_2021['name']} ({self.venue} at the venue, {self.online} online); "
             f"{self.products} products with {self.product_images} pictures "
-            f"({self.image_files_drawn} image files drawn); {self.seconds:.1f} s."
+            f"({self.image_files_drawn} image files drawn); {self.orders} orders; "
+            f"{self.seconds:.1f} s."
         )
 
 
@@ -482,12 +510,24 @@ def _demo_exhibitors(organizer: Organizer):
     )
 
 
+def _demo_orders(organizer: Organizer):
+    """The orders on the demo organizer's expos or of its exhibitors."""
+    return Order.objects.filter(
+        Q(expo__organizer=organizer) | Q(exhibitor__in=_demo_exhibitors(organizer).values("pk"))
+    )
+
+
 def demo_delete(*, organizer: Organizer) -> None:
     """Delete the demo organizer's expos, its exhibitors and their products.
 
     The organizer, the global categories and the admin user stay.
     """
     exhibitor_ids = list(_demo_exhibitors(organizer).values_list("pk", flat=True).distinct())
+    # Orders protect their expo, exhibitor and products: the checkouts go first, with
+    # their orders, lines, payments and gateway notifications (all cascade from them).
+    checkout_ids = _demo_orders(organizer).values("checkout_id")
+    Checkout.objects.filter(pk__in=checkout_ids).delete()
+    Checkout.objects.filter(expo__organizer=organizer).delete()
     Expo.objects.filter(organizer=organizer).delete()
     # Bottom up, so that each delete is one statement rather than a collection of
     # tens of thousands of objects in memory.
@@ -513,6 +553,7 @@ def demo_summary(*, loaded: bool, image_files_drawn: int = 0, seconds: float = 0
         products=products.count(),
         product_images=ProductImage.objects.filter(product__in=products.values("pk")).count(),
         image_files_drawn=image_files_drawn,
+        orders=_demo_orders(organizer).count() if organizer else 0,
         seconds=seconds,
     )
 
@@ -664,8 +705,23 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
         ],
         batch_size=BULK_BATCH,
     )
+    owners_businesses = _demo_owners_businesses(expo_2027)
+    _create_payment_settings(
+        exhibitors=exhibitors,
+        plans=plans,
+        regencies=regencies,
+        owner_ids={e.pk for e in owners_businesses},
+    )
     _ensure_admin()
-    demo_accounts_create(organizer=organizer, exhibitors=_demo_owners_businesses(expo_2027))
+    demo_accounts_create(organizer=organizer, exhibitors=owners_businesses)
+    _say(stdout, "Placing the demo orders...")
+    _create_orders(
+        organizer=organizer,
+        expo_2021=expo_2021,
+        expo_2027=expo_2027,
+        owners_businesses=owners_businesses,
+        now=timezone.now(),
+    )
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
 
 
@@ -745,6 +801,319 @@ def _create_participations(
     Participation.objects.filter(expo=expo_2027).update(
         applied_at=datetime.datetime(2027, 2, 1, 9, 0, tzinfo=tz)
     )
+
+
+# --- Payments and orders ----------------------------------------------------
+
+# National merchant IDs of the demo's QRIS codes: "ID" and 13 digits, like a real
+# NMID, but in a range Bank Indonesia's repository does not give out, so that a
+# demo code can never name a real shop. A buyer who scans one in a banking app
+# gets "merchant not found" instead of paying somebody.
+DEMO_NMID_PREFIX = "ID9999"
+# The merchant account (tag 26) of the demo codes: a made-up acquirer.
+DEMO_ACQUIRER = "ID.GELAR.DEMO.WWW"
+DEMO_ACQUIRER_PAN = "93609999"
+# How long the demo's unpaid orders stay reserved, so that they are still
+# "awaiting payment" while somebody looks at the demo (a real checkout holds 15 minutes).
+DEMO_AWAITING_HOLD = datetime.timedelta(days=3)
+
+
+def _qris_text(text: str, limit: int) -> str:
+    """ASCII (QRIS fields are), single spaces, at most `limit` characters."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.split())[:limit].strip()
+
+
+def demo_static_qris(*, merchant_name: str, city: str, number: int) -> str:
+    """A SYNTHETIC static QRIS payload for demo exhibitor `number` (0..999,999,999).
+
+    Built field by field like the code an acquirer prints, so the app's QRIS
+    validation, dynamic codes and QR drawings work on it; its NMID starts with
+    DEMO_NMID_PREFIX and its acquirer is made up, so no real merchant is paid.
+    Never put a real merchant's published code in the demo.
+    """
+    field = qris.encode_field
+    account = (
+        field(qris.ACCOUNT_GLOBAL_ID, DEMO_ACQUIRER)
+        + field(qris.ACCOUNT_PAN, f"{DEMO_ACQUIRER_PAN}{number:011d}")
+        + field(qris.ACCOUNT_MERCHANT_ID, f"GLRDEMO{number:09d}")
+        + field(qris.ACCOUNT_CRITERIA, "UMI")
+    )
+    national = (
+        field(qris.ACCOUNT_GLOBAL_ID, qris.QRIS_DOMAIN)
+        + field(qris.ACCOUNT_MERCHANT_ID, f"{DEMO_NMID_PREFIX}{number:09d}")
+        + field(qris.ACCOUNT_CRITERIA, "UMI")
+    )
+    body = (
+        field(qris.PAYLOAD_FORMAT, "01")
+        + field(qris.POINT_OF_INITIATION, qris.STATIC)
+        + field("26", account)
+        + field("51", national)
+        + field(qris.MCC, "5499")
+        + field(qris.CURRENCY, qris.RUPIAH)
+        + field(qris.COUNTRY, qris.INDONESIA)
+        + field(qris.MERCHANT_NAME, _qris_text(merchant_name, 25) or "UMKM")
+        + field(qris.MERCHANT_CITY, _qris_text(city, 15).upper() or "INDONESIA")
+        + field(qris.ADDITIONAL_DATA, field(qris.TERMINAL_LABEL, "GELARDEMO"))
+        + qris.CRC
+        + "04"
+    )
+    return body + qris.crc_of(body)
+
+
+def _qris_city(regency_name: str) -> str:
+    for prefix in ("Kabupaten ", "Kota "):
+        regency_name = regency_name.removeprefix(prefix)
+    return regency_name
+
+
+def _create_payment_settings(
+    *,
+    exhibitors: list[Exhibitor],
+    plans: list[_ExhibitorPlan],
+    regencies: dict[str, Regency],
+    owner_ids: set[int],
+) -> None:
+    """Every demo exhibitor takes QRIS (a synthetic code); about half also bank
+    transfers (the two demo owners' businesses always), and those with a stand
+    at either expo cash on pick-up."""
+    venue_ids = set(
+        Participation.objects.filter(
+            exhibitor__in=exhibitors, mode=Participation.Mode.VENUE
+        ).values_list("exhibitor_id", flat=True)
+    )
+    rows = []
+    for exhibitor, plan in zip(exhibitors, plans, strict=True):
+        payload = demo_static_qris(
+            merchant_name=plan.name,
+            city=_qris_city(regencies[plan.regency_code].name),
+            number=plan.index,
+        )
+        info = qris.validate_static_qris(payload)
+        with_bank = plan.index % 2 == 0 or exhibitor.pk in owner_ids
+        rows.append(
+            ExhibitorPaymentSettings(
+                exhibitor=exhibitor,
+                qris_payload=payload,
+                qris_merchant_name=info.merchant_name,
+                qris_nmid=info.nmid or "",
+                bank_name=data.DEMO_BANKS[plan.index % len(data.DEMO_BANKS)] if with_bank else "",
+                # "9999" and the exhibitor's number: made up, like the NMIDs.
+                bank_account_number=f"9999{plan.index:08d}" if with_bank else "",
+                bank_account_holder=plan.owner if with_bank else "",
+                accepts_cash=exhibitor.pk in venue_ids,
+            )
+        )
+    ExhibitorPaymentSettings.objects.bulk_create(rows, batch_size=BULK_BATCH)
+
+
+# Steps after the checkout, through the services a person's click would call.
+PAID, PROCESSING, SHIPPED, READY, COMPLETED, CANCEL, EXPIRE = (
+    "paid",
+    "processing",
+    "shipped",
+    "ready",
+    "completed",
+    "cancel",
+    "expire",
+)
+
+
+@dataclass(frozen=True)
+class _Booth:
+    shop: str  # "owner_venue", "owner_waiting", "venue" or "online"; see _order_shops
+    method: str
+    delivery: str
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _OrderScene:
+    """One demo checkout: its buyer, when it was placed, and each booth's order."""
+
+    key: str
+    buyer: int  # index into data.DEMO_BUYERS
+    hours_ago: int
+    booths: tuple[_Booth, ...]
+
+
+_Q, _T, _C = Order.PaymentMethod.QRIS, Order.PaymentMethod.TRANSFER, Order.PaymentMethod.CASH
+_PICKUP, _COURIER, _LOCAL = Order.Delivery.PICKUP, Order.Delivery.COURIER, Order.Delivery.LOCAL
+# Every status, both payment paths, for both demo owners (the one waiting for the
+# 2027 decision sells in the 2021 expo's virtual mall) and two other booths.
+ORDER_SCENES = [
+    _OrderScene("01", 0, 2, (_Booth("owner_venue", _Q, _COURIER),)),
+    _OrderScene("02", 1, 3, (_Booth("owner_venue", _T, _COURIER),)),
+    _OrderScene("03", 2, 5, (_Booth("owner_venue", _Q, _PICKUP, (PAID,)),)),
+    _OrderScene("04", 3, 20, (_Booth("owner_venue", _T, _LOCAL, (PAID, PROCESSING)),)),
+    _OrderScene("05", 4, 30, (_Booth("owner_venue", _Q, _COURIER, (PAID, SHIPPED)),)),
+    _OrderScene("06", 5, 26, (_Booth("owner_venue", _Q, _PICKUP, (PAID, READY)),)),
+    _OrderScene("07", 6, 50, (_Booth("owner_venue", _C, _PICKUP, (PAID, READY, COMPLETED)),)),
+    _OrderScene("08", 7, 8, (_Booth("owner_venue", _Q, _COURIER, (CANCEL,)),)),
+    _OrderScene("09", 0, 28, (_Booth("owner_venue", _T, _COURIER, (EXPIRE,)),)),
+    _OrderScene("10", 1, 1, (_Booth("owner_waiting", _Q, _COURIER),)),
+    _OrderScene("11", 2, 22, (_Booth("owner_waiting", _T, _LOCAL, (PAID, PROCESSING)),)),
+    _OrderScene("12", 3, 72, (_Booth("owner_waiting", _Q, _COURIER, (PAID, SHIPPED, COMPLETED)),)),
+    _OrderScene("13", 4, 40, (_Booth("owner_waiting", _T, _COURIER, (EXPIRE,)),)),
+    _OrderScene("14", 5, 4, (_Booth("venue", _T, _COURIER),)),
+    _OrderScene("15", 6, 34, (_Booth("venue", _Q, _COURIER, (PAID, SHIPPED)),)),
+    _OrderScene("16", 7, 45, (_Booth("venue", _T, _COURIER, (PAID, CANCEL)),)),
+    _OrderScene("17", 0, 6, (_Booth("online", _Q, _COURIER, (PAID,)),)),
+    _OrderScene("18", 1, 30, (_Booth("online", _Q, _COURIER, (EXPIRE,)),)),
+    # One cart across two booths: one order paid, the other still waiting.
+    _OrderScene(
+        "19",
+        2,
+        2,
+        (_Booth("owner_venue", _Q, _COURIER, (PAID,)), _Booth("venue", _Q, _COURIER)),
+    ),
+]
+DEMO_ORDER_KEY_PREFIX = "gelar-demo-order-"
+
+
+def _order_shops(
+    *, expo_2027: Expo, owners_businesses: list[Exhibitor]
+) -> dict[str, Exhibitor | None]:
+    def accepted(**participation):
+        # One filter() call: the conditions hold for the same participation.
+        return Exhibitor.objects.filter(
+            participations__expo=expo_2027,
+            participations__status=Participation.Status.ACCEPTED,
+            **participation,
+        )
+
+    at_venue = accepted(participations__booth__isnull=False)
+    owner_venue = next((e for e in owners_businesses if at_venue.filter(pk=e.pk).exists()), None)
+    owner_waiting = next((e for e in owners_businesses if e != owner_venue), None)
+    others = {
+        mode: accepted(participations__mode=mode)
+        .filter(payment_settings__bank_account_number__gt="")
+        .exclude(pk__in=[e.pk for e in owners_businesses])
+        .order_by("name", "pk")
+        .first()
+        for mode in (Participation.Mode.VENUE, Participation.Mode.ONLINE)
+    }
+    return {
+        "owner_venue": owner_venue,
+        "owner_waiting": owner_waiting,
+        "venue": others[Participation.Mode.VENUE],
+        "online": others[Participation.Mode.ONLINE],
+    }
+
+
+def _actor_for(exhibitor: Exhibitor, *, organizer: Organizer):
+    """Who clicks for the booth: its owner's login, else the organizer's staff."""
+    member = (
+        ExhibitorMember.objects.filter(exhibitor=exhibitor, role=ExhibitorMember.Role.OWNER)
+        .select_related("user")
+        .first()
+    )
+    if member is not None:
+        return member.user
+    staff = (
+        OrganizerMember.objects.filter(organizer=organizer, role=OrganizerMember.Role.STAFF)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return staff.user if staff is not None else None
+
+
+def _create_orders(
+    *,
+    organizer: Organizer,
+    expo_2021: Expo,
+    expo_2027: Expo,
+    owners_businesses: list[Exhibitor],
+    now: datetime.datetime,
+) -> None:
+    """Place the demo orders and move them along through the real services, so that
+    stock, payments and the audit trail are what real clicks would have left."""
+    shops = _order_shops(expo_2027=expo_2027, owners_businesses=owners_businesses)
+    expo_of = {"owner_waiting": expo_2021}
+    # Products with plenty of stock (no order sells one out), by slug: the same on every load.
+    stocked = {
+        name: list(
+            Product.objects.filter(exhibitor=shop, is_active=True, stock__gte=15)
+            .order_by("slug")
+            .values_list("pk", flat=True)
+        )
+        for name, shop in shops.items()
+        if shop is not None
+    }
+    actors = {name: _actor_for(shop, organizer=organizer) for name, shop in shops.items() if shop}
+    tracking = 0
+    cancels = 0
+    for n, scene in enumerate(ORDER_SCENES):
+        booths = [b for b in scene.booths if stocked.get(b.shop)]
+        if not booths:
+            continue
+        expo = expo_of.get(booths[0].shop, expo_2027)
+        placed_at = now - datetime.timedelta(hours=scene.hours_ago)
+        waits = any(not b.steps for b in booths)
+        # An order left unpaid keeps its reservation for the demo's length; the
+        # others were placed hours ago and their reservations have run out.
+        checkout_now = (
+            now + DEMO_AWAITING_HOLD - datetime.timedelta(minutes=orders.RESERVATION_MINUTES)
+            if waits
+            else placed_at
+        )
+        lines = []
+        for b in booths:
+            products = stocked[b.shop]
+            lines.append(orders.LineRequest(products[n % len(products)], 1 + n % 2))
+            if n % 3 == 0 and len(products) > 1:
+                lines.append(orders.LineRequest(products[(n + 1) % len(products)], 1))
+        shop_ids = {b.shop: shops[b.shop].pk for b in booths}
+        name, whatsapp, email = data.DEMO_BUYERS[scene.buyer]
+        address, city, postal_code = data.DEMO_ADDRESSES[n % len(data.DEMO_ADDRESSES)]
+        checkout = orders.checkout_submit(
+            expo=expo,
+            buyer=orders.BuyerInfo(name=name, whatsapp=whatsapp, email=email),
+            lines=lines,
+            idempotency_key=f"{DEMO_ORDER_KEY_PREFIX}{scene.key}",
+            delivery={
+                shop_ids[b.shop]: orders.DeliveryInfo(method=b.delivery)
+                if b.delivery == _PICKUP
+                else orders.DeliveryInfo(
+                    method=b.delivery, address=address, city=city, postal_code=postal_code
+                )
+                for b in booths
+            },
+            payment_method={shop_ids[b.shop]: b.method for b in booths},
+            now=checkout_now,
+        )
+        Checkout.objects.filter(pk=checkout.pk).update(created_at=placed_at)
+        Order.objects.filter(checkout=checkout).update(created_at=placed_at)
+        for b in booths:
+            order = Order.objects.get(checkout=checkout, exhibitor_id=shop_ids[b.shop])
+            actor = actors[b.shop]
+            at = placed_at
+            for step in b.steps:
+                at += datetime.timedelta(minutes=20)
+                if step == PAID:
+                    payment_confirm(order=order, actor=actor, amount=order.total, now=at)
+                elif step == CANCEL:
+                    reason = data.DEMO_CANCEL_REASONS[cancels % len(data.DEMO_CANCEL_REASONS)]
+                    cancels += 1
+                    orders.order_cancel(order=order, actor=actor, reason=reason, now=at)
+                elif step == SHIPPED:
+                    tracking += 1
+                    orders.order_set_status(
+                        order=order,
+                        actor=actor,
+                        status=Order.Status.SHIPPED,
+                        tracking_number=f"JNE-DEMO-{tracking:06d}",
+                    )
+                elif step != EXPIRE:
+                    status = {
+                        PROCESSING: Order.Status.PROCESSING,
+                        READY: Order.Status.READY_FOR_PICKUP,
+                        COMPLETED: Order.Status.COMPLETED,
+                    }[step]
+                    orders.order_set_status(order=order, actor=actor, status=status)
+    # The expiry job, as it would have run: the lapsed reservations go back to stock.
+    orders.reservations_expire(now=now)
 
 
 # --- Logins ------------------------------------------------------------------

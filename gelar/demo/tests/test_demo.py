@@ -360,3 +360,204 @@ def test_demo_accounts_show_the_console_and_the_dashboard_at_work(demo):
     # The console's queue has pending applications.
     assert Participation.objects.filter(status="applied").count() == 8
     assert User.objects.get(email="admin.dinas@gelar.test").check_password("gelar-demo")
+
+
+# --- Payments and orders -------------------------------------------------------------
+
+
+def order_snapshot() -> list[tuple]:
+    """The demo's orders without primary keys (numbers and transfer codes come from them)."""
+    from gelar.orders.models import Order
+
+    return sorted(
+        Order.objects.values_list(
+            "exhibitor__name",
+            "expo__slug",
+            "checkout__buyer_name",
+            "status",
+            "payment_method",
+            "delivery_method",
+            "subtotal",
+            "tracking_number",
+            "cancel_reason",
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
+    from collections import Counter
+
+    from gelar.exhibitors.models import ExhibitorMember
+    from gelar.orders.models import Checkout, Order
+    from gelar.payments.models import Payment
+
+    assert demo.orders == 20
+    assert "20 orders" in demo.as_text()
+    statuses = Counter(Order.objects.values_list("status", flat=True))
+    assert statuses == {
+        "awaiting_payment": 5,
+        "paid": 3,
+        "processing": 2,
+        "shipped": 2,
+        "ready_for_pickup": 1,
+        "completed": 2,
+        "cancelled": 2,
+        "expired": 3,
+    }
+    awaiting = Order.objects.filter(status="awaiting_payment")
+    assert set(awaiting.values_list("payment_method", flat=True)) == {"qris", "transfer"}
+    assert Counter(Order.objects.values_list("payment_method", flat=True)) == {
+        "qris": 12,
+        "transfer": 7,
+        "cash": 1,
+    }
+    assert Order.objects.get(status="ready_for_pickup").delivery_method == "pickup"
+    assert Order.objects.get(payment_method="cash").status == "completed"
+    # Unpaid orders stay reserved while somebody looks at the demo.
+    now = datetime.datetime.now(tz=WIB)
+    assert not awaiting.filter(reserved_until__lt=now + datetime.timedelta(days=2)).exists()
+    assert not Order.objects.filter(status="shipped", tracking_number="").exists()
+    assert not Order.objects.filter(status="cancelled", cancel_reason="").exists()
+    assert not Order.objects.filter(status="expired", cancelled_at__isnull=True).exists()
+    assert not Order.objects.filter(status="expired", reserved_until__gt=now).exists()
+    # Transfers carry a unique code; the total adds up.
+    for order in Order.objects.filter(payment_method="transfer"):
+        assert 1 <= order.unique_code <= 999
+        assert order.total == order.subtotal + order.unique_code
+    # Every order past payment has its confirmed payment, for the exact total.
+    paid = Order.objects.exclude(status__in=["awaiting_payment", "cancelled", "expired"])
+    # ... and so has the order cancelled after payment (the refund is not modelled).
+    assert paid.count() == 10
+    assert Payment.objects.filter(status="confirmed").count() == 11
+    assert Payment.objects.filter(order__status="cancelled").count() == 1
+    for order in paid:
+        payment = order.payments.get()
+        assert (payment.status, payment.amount, payment.method) == (
+            "confirmed",
+            order.total,
+            order.payment_method,
+        )
+        assert payment.confirmed_by is not None
+        assert order.paid_at is not None and order.paid_at > order.created_at
+    # One cart across two booths.
+    assert Checkout.objects.count() == 19
+    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 19
+    two_booths = [c for c in Checkout.objects.all() if c.orders.count() == 2]
+    assert len(two_booths) == 1
+    # Both demo owners see orders in their dashboards; the one still waiting for the
+    # 2027 decision sells in the 2021 expo's virtual mall.
+    by_email = ExhibitorMember.objects.get(user__email="pemilik.umkm@gelar.test").exhibitor
+    by_phone = ExhibitorMember.objects.get(user__phone="6281200000002").exhibitor
+    assert set(by_email.orders.values_list("expo__slug", flat=True)) == {
+        "pekalongan-hybrid-expo-2021"
+    }
+    assert by_email.orders.count() == 4
+    assert set(by_phone.orders.values_list("expo__slug", flat=True)) == {
+        "pekalongan-hybrid-expo-2027"
+    }
+    assert set(by_phone.orders.values_list("status", flat=True)) == set(statuses)
+    for checkout in Checkout.objects.all():
+        assert checkout.buyer_whatsapp.startswith("62")
+        assert checkout.buyer_email == "" or checkout.buyer_email.endswith("@contoh.id")
+        assert checkout.idempotency_key.startswith("gelar-demo-order-")
+
+
+@pytest.mark.django_db
+def test_order_stock_is_what_the_plan_had_minus_what_is_still_held(demo):
+    from collections import defaultdict
+
+    from gelar.demo.services import _plan_exhibitors
+    from gelar.orders.models import OrderLine
+    from gelar.regions.models import Regency
+
+    names = dict(Regency.objects.values_list("code", "name"))
+    plans = _plan_exhibitors(scale=1, regency_names=names)
+    planned = {(plan.name, p.slug): p.stock for plan in plans for p in plan.products}
+    held = defaultdict(int)
+    for product_id, quantity in OrderLine.objects.exclude(
+        order__status__in=["cancelled", "expired"]
+    ).values_list("product_id", "quantity"):
+        held[product_id] += quantity
+    assert sum(held.values()) > 0
+    for product in Product.objects.select_related("exhibitor"):
+        assert product.stock >= 0
+        assert product.stock == planned[(product.exhibitor.name, product.slug)] - held[product.pk]
+    # Nothing sold out because of a demo order.
+    assert Product.objects.filter(stock=0).count() == 34
+
+
+@pytest.mark.django_db
+def test_every_stored_qris_is_synthetic_valid_and_works_for_an_order(demo):
+    from gelar.demo.services import DEMO_NMID_PREFIX, demo_static_qris
+    from gelar.orders.models import Order
+    from gelar.payments import qris
+    from gelar.payments.models import ExhibitorPaymentSettings
+    from gelar.payments.services import payment_instructions, payment_methods_for
+
+    settings = ExhibitorPaymentSettings.objects.select_related("exhibitor")
+    assert settings.count() == 100
+    nmids = set()
+    for found in settings:
+        info = qris.validate_static_qris(found.qris_payload)
+        assert info.nmid == found.qris_nmid
+        assert found.qris_nmid.startswith(DEMO_NMID_PREFIX)
+        assert len(found.qris_nmid) == 15 and found.qris_nmid[2:].isdigit()
+        assert info.merchant_name == found.qris_merchant_name == found.exhibitor.name[:25].strip()
+        assert info.acquirers == ("ID.GELAR.DEMO.WWW", "ID.CO.QRIS.WWW")
+        assert (info.mcc, info.merchant_city.isupper()) == ("5499", True)
+        nmids.add(found.qris_nmid)
+        if found.bank_name:
+            assert found.bank_account_number.startswith("9999")
+            assert found.bank_account_holder == found.exhibitor.owner_name
+    assert len(nmids) == 100
+    assert settings.exclude(bank_name="").count() == 50
+    # The demo owners can show both payment paths.
+    owners = Exhibitor.objects.filter(members__role="owner")
+    assert owners.count() == 2
+    assert settings.filter(exhibitor__in=owners).exclude(bank_name="").count() == 2
+    venue = Participation.objects.filter(mode="venue").values("exhibitor_id")
+    assert set(settings.filter(accepts_cash=True).values_list("exhibitor_id", flat=True)) == set(
+        Exhibitor.objects.filter(pk__in=venue).values_list("pk", flat=True)
+    )
+    assert settings.filter(accepts_cash=True).count() == 44
+
+    # The builder is deterministic and its CRC is the one QRIS checks.
+    payload = demo_static_qris(merchant_name="Batik Tulis Sekar Jagad", city="PEKALONGAN", number=7)
+    assert payload == demo_static_qris(
+        merchant_name="Batik Tulis Sekar Jagad", city="PEKALONGAN", number=7
+    )
+    assert payload.startswith("000201010211")
+    assert payload[-4:] == qris.crc_of(payload[:-4])
+    assert qris.validate_static_qris(payload).nmid == "ID9999000000007"
+
+    order = Order.objects.filter(status="awaiting_payment", payment_method="qris").first()
+    instructions = payment_instructions(order=order)
+    dynamic = qris.validate_dynamic_qris(instructions.qris_payload)
+    assert (dynamic.amount, dynamic.nmid[:6]) == (order.total, DEMO_NMID_PREFIX)
+    assert instructions.qris_svg.startswith("<svg")
+    transfer = Order.objects.filter(status="awaiting_payment", payment_method="transfer").first()
+    assert payment_instructions(order=transfer).bank_account_number.startswith("9999")
+    assert payment_methods_for(exhibitor=order.exhibitor)[:2] == ["qris", "transfer"]
+
+
+@pytest.mark.django_db
+def test_reset_reloads_the_same_orders_and_payment_settings(demo):
+    from gelar.orders.models import Checkout, Order, OrderLine
+    from gelar.payments.models import ExhibitorPaymentSettings, Payment
+
+    before = order_snapshot()
+    stock = snapshot()
+    qris_before = sorted(ExhibitorPaymentSettings.objects.values_list("qris_payload", flat=True))
+    counts = (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count())
+
+    rebuilt = demo_load(scale=1, reset=True)
+    assert rebuilt.orders == 20
+    assert order_snapshot() == before
+    assert snapshot() == stock
+    assert (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count()) == counts
+    assert Order.objects.count() == 20
+    assert (
+        sorted(ExhibitorPaymentSettings.objects.values_list("qris_payload", flat=True))
+        == qris_before
+    )

@@ -6,7 +6,8 @@ from gelar.demo.services import demo_load
 class Command(BaseCommand):
     help = (
         "Load the demo: Pekalongan Hybrid Expo 2021 (closed, a virtual mall now) and an "
-        "upcoming 2027 expo, 100 exhibitors x scale, their products and pictures. "
+        "upcoming 2027 expo, 100 exhibitors x scale, their products and pictures, payment "
+        "settings (synthetic QRIS codes) and orders in every status. "
         "Does nothing if the demo organizer exists, unless --reset."
     )
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete the demo organizer's expos, its exhibitors and their products first.",
+            help="Delete the demo organizer's expos, orders, exhibitors and products first.",
         )
 
     def handle(self, *args, scale: int, reset: bool, **options):
