@@ -13,6 +13,8 @@
 #   --connections  keep-alive connections of the buyers (default 64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 GRANIAN=$ROOT/.venv/bin/granian
@@ -47,27 +49,12 @@ if [ "$BUYERS" -gt 2000 ] || [ "$CONNECTIONS" -gt 256 ]; then
   exit 2
 fi
 
-if ! command -v pgbench >/dev/null; then
-  echo "== installing pgbench (Debian's postgresql-client)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
-fi
+install_missing pgbench postgresql-client
 test -x "$GRANIAN" || { echo "no $GRANIAN: run make install first" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gelar-flash.XXXXXX)
 STAMP=$(date +%Y%m%d-%H%M%S)
 mkdir -p bench/results
-SERVER_PID=
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    # granian runs in its own process group (setsid): stop the workers with it.
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
 cleanup() {
   stop_server
   # The server's log is kept beside the results when it holds more than the access

@@ -15,6 +15,8 @@
 #   --threads    granian WSGI blocking threads per worker (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 GRANIAN=$ROOT/.venv/bin/granian
@@ -58,27 +60,12 @@ for n in "$DURATION" "$BLOCKING_THREADS" "$ROUNDS"; do
 done
 WARMUP_CONNECTIONS=$((WORKERS * BLOCKING_THREADS))
 
-if ! command -v wrk >/dev/null; then
-  echo "== installing wrk (Debian package)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+install_missing wrk wrk
 test -x "$GRANIAN" || { echo "no $GRANIAN: run make install first" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gelar-bench.XXXXXX)
 STAMP=$(date +%Y%m%d-%H%M%S)
 mkdir -p bench/results
-SERVER_PID=
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    # granian runs in its own process group (setsid): stop the workers with it.
-    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
 cleanup() {
   stop_server
   # Server logs (tracebacks of any 5xx) are kept beside the results.
