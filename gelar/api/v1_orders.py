@@ -34,7 +34,6 @@ from gelar.orders.services import (
 from gelar.payments.services import payment_instructions, payment_methods_for
 from gelar.shop.cart import MAX_ID
 from gelar.shop.notify import send_checkout_email
-from gelar.shop.views import buyer_checkout
 
 router = Router(tags=["orders"])
 
@@ -340,7 +339,8 @@ def checkout_create(
 )
 def checkout_detail(request: HttpRequest, token: str):
     """The checkout behind the buyer's link, with each order's status and how to pay it."""
-    checkout = buyer_checkout(token)
-    if checkout is None:
-        raise HttpError(404, _("Order not found."))
+    try:
+        checkout = checkout_for_buyer(token=token)
+    except Checkout.DoesNotExist:
+        raise HttpError(404, _("Order not found.")) from None
     return _checkout(request, checkout)

@@ -6,6 +6,8 @@ as for an expo that does not exist. Views parse a form, call one service
 from events.services, and render.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -194,25 +196,34 @@ def _session_or_404(expo: Expo, pk: int) -> AgendaSession:
         raise Http404("session") from None
 
 
+def _save_session_form(request, expo, form, *, save, message: str) -> HttpResponse | None:
+    """On a valid POST, save through the service: the redirect, or None to re-render."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save(actor=request.user, data=form.session_data(), speakers=form.cleaned_data["speakers"])
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+    messages.success(request, message)
+    return redirect("console:agenda", expo.slug)
+
+
 @login_required
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     expo = _expo_or_404(request, slug)
     # Times are typed and shown in the expo's own zone (WIB, WITA or WIT).
     with timezone.override(expo.tzinfo):
         form = forms.SessionForm(request.POST or None, instance=AgendaSession(expo=expo))
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.session_create(
-                    expo=expo,
-                    actor=request.user,
-                    data=form.session_data(),
-                    speakers=form.cleaned_data["speakers"],
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("The session is added to the agenda."))
-                return redirect("console:agenda", expo.slug)
+        saved = _save_session_form(
+            request,
+            expo,
+            form,
+            save=partial(services.session_create, expo=expo),
+            message=_("The session is added to the agenda."),
+        )
+        if saved:
+            return saved
         sessions = expo.sessions.prefetch_related("speakers")
         return render(
             request,
@@ -226,20 +237,17 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     expo = _expo_or_404(request, slug)
     session = _session_or_404(expo, pk)
     with timezone.override(expo.tzinfo):
+        # The form gets its own copy: an invalid POST must not show up in the heading.
         form = forms.SessionForm(request.POST or None, instance=_session_or_404(expo, pk))
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.session_update(
-                    session=session,
-                    actor=request.user,
-                    data=form.session_data(),
-                    speakers=form.cleaned_data["speakers"],
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("The session is saved."))
-                return redirect("console:agenda", expo.slug)
+        saved = _save_session_form(
+            request,
+            expo,
+            form,
+            save=partial(services.session_update, session=session),
+            message=_("The session is saved."),
+        )
+        if saved:
+            return saved
         return render(
             request,
             "console/session_form.html",

@@ -1,5 +1,7 @@
 """Reads of checkouts and orders."""
 
+import re
+
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from gelar.audit.models import AuditEntry
@@ -8,12 +10,18 @@ from gelar.exhibitors.models import Exhibitor
 from gelar.orders.models import Checkout, Order, OrderLine
 from gelar.orders.services import NEEDS_DELIVERY, TRANSITIONS
 
+# secrets.token_urlsafe(24) gives 32 of these; anything else cannot be a token.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,43}")
+
 
 def checkout_for_buyer(*, token: str) -> Checkout:
     """The buyer's checkout by its unguessable link, with its orders and lines.
 
-    Raises Checkout.DoesNotExist (the page answers 404).
+    Raises Checkout.DoesNotExist (the page answers 404), without a query for a
+    string that cannot be a token (NUL bytes, emoji, very long input).
     """
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise Checkout.DoesNotExist("not a checkout token")
     orders = Order.objects.select_related("exhibitor").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
     )
