@@ -307,3 +307,44 @@ def make_exhibitor_member(*, exhibitor: Exhibitor, user, role: str):
     from gelar.exhibitors.models import ExhibitorMember
 
     return ExhibitorMember.objects.create(exhibitor=exhibitor, user=user, role=role)
+
+
+# --- Payments (orders tests) ---
+
+# A real static QRIS (ShopeePay, "Gulu Gulu Mall Ambassador"); its source is cited in
+# gelar/payments/tests/test_qris.py.
+GULU_GULU_QRIS = (
+    "00020101021126570016ID.CO.SHOPEE.WWW0118936009180000001402020413500303UME"
+    "51440014ID.CO.QRIS.WWW0215ID10190045322970303UME5204581253033605802ID"
+    "5925Gulu Gulu Mall Ambassador6015Jakarta Selatan61051294062070703A01630494FA"
+)
+
+
+def make_payment_settings(
+    *,
+    exhibitor: Exhibitor,
+    qris: bool = True,
+    transfer: bool = True,
+    cash: bool = True,
+    gateway: bool = False,
+):
+    """Payment settings accepting the given methods (gateway also needs MIDTRANS_SERVER_KEY)."""
+    from gelar.payments.models import ExhibitorPaymentSettings
+
+    return ExhibitorPaymentSettings.objects.create(
+        exhibitor=exhibitor,
+        qris_payload=GULU_GULU_QRIS if qris else "",
+        qris_merchant_name="Gulu Gulu Mall Ambassador" if qris else "",
+        bank_name="BRI" if transfer else "",
+        bank_account_number="002101000123567" if transfer else "",
+        bank_account_holder=exhibitor.name[:100] if transfer else "",
+        accepts_cash=cash,
+        gateway_enabled=gateway,
+    )
+
+
+def accept_every_payment(world: ExpoWorld) -> ExpoWorld:
+    """Let every exhibitor of the world take QRIS, transfer and cash (orders tests)."""
+    for exhibitor in (world.batik, world.amplang, world.applicant, *world.exhibitors):
+        make_payment_settings(exhibitor=exhibitor)
+    return world

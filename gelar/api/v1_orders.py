@@ -31,7 +31,9 @@ from gelar.orders.services import (
     ProductsUnavailable,
     checkout_submit,
 )
-from gelar.payments.services import payment_instructions, payment_methods_for
+from gelar.payments.gateway import GatewayPaymentError, gateway_payment_start
+from gelar.payments.selectors import refunds_by_order
+from gelar.payments.services import payment_instructions
 from gelar.shop.cart import MAX_ID
 from gelar.shop.notify import send_checkout_email
 
@@ -99,6 +101,11 @@ class PaymentOut(Schema):
     available: bool
 
 
+class RefundOut(Schema):
+    amount: int
+    refunded_at: str
+
+
 class OrderOut(Schema):
     number: str
     exhibitor_slug: str
@@ -116,6 +123,8 @@ class OrderOut(Schema):
     tracking_number: str
     lines: list[LineOut]
     payment: PaymentOut | None = Field(..., description="how to pay, while awaiting payment")
+    refunded: int = Field(..., description="whole Rupiah given back to the buyer so far")
+    refunds: list[RefundOut] = Field(..., description="money given back, oldest first")
 
 
 class CheckoutOut(Schema):
@@ -146,6 +155,11 @@ class NotFoundOut(Schema):
     detail: str
 
 
+class PayOut(Schema):
+    redirect_url: str = Field(..., description="Midtrans' payment page: send the buyer there")
+    token: str = Field(..., description="the Snap token, for Snap.js `snap.pay(token)`")
+
+
 # --- helpers ------------------------------------------------------------------------
 
 
@@ -167,6 +181,7 @@ def _payment(order: Order) -> dict | None:
 
 
 def _checkout(request: HttpRequest, checkout: Checkout) -> dict:
+    refunds = refunds_by_order(order_ids=[order.pk for order in checkout.orders.all()])
     return {
         "token": checkout.token,
         "url": request.build_absolute_uri(reverse("shop:order", args=[checkout.token])),
@@ -200,6 +215,11 @@ def _checkout(request: HttpRequest, checkout: Checkout) -> dict:
                     for line in order.lines.all()
                 ],
                 "payment": _payment(order),
+                "refunded": sum(refund.amount for refund in refunds[order.pk]),
+                "refunds": [
+                    {"amount": refund.amount, "refunded_at": refund.refunded_at.isoformat()}
+                    for refund in refunds[order.pk]
+                ],
             }
             for order in checkout.orders.all()
         ],
@@ -299,12 +319,6 @@ def checkout_create(
     deliveries, methods = {}, {}
     for booth in body.booths:
         exhibitor = exhibitors[booth.exhibitor]
-        if booth.payment_method not in payment_methods_for(exhibitor=exhibitor):
-            return _invalid(
-                _("%(booth)s does not accept this payment method.") % {"booth": exhibitor.name},
-                code="payment_method_not_accepted",
-                field="payment_method",
-            )
         deliveries[exhibitor.pk] = DeliveryInfo(**booth.delivery.dict())
         methods[exhibitor.pk] = booth.payment_method
     try:
@@ -344,3 +358,33 @@ def checkout_detail(request: HttpRequest, token: str):
     except Checkout.DoesNotExist:
         raise HttpError(404, _("Order not found.")) from None
     return _checkout(request, checkout)
+
+
+@router.post(
+    "/orders/{token}/{number}/pay",
+    response={200: PayOut, 404: NotFoundOut, 409: CheckoutErrorOut, 503: CheckoutErrorOut},
+    summary="Pay an order online (Midtrans)",
+)
+def order_pay(request: HttpRequest, token: str, number: str):
+    """Start the online payment of order `number` of the checkout, or return the one started.
+
+    For an order whose `payment_method` is `gateway`, awaiting payment. Midtrans
+    allows one transaction per order, so repeating the request returns the same
+    `redirect_url` and `token` (200). Errors: 404 for an unknown checkout or an
+    order of another checkout; 409 when the order cannot be paid online
+    (`not_gateway`, `not_awaiting_payment`, `order_expired`, `gateway_off`) or
+    another request is preparing it (`payment_preparing`: retry in a moment);
+    503 `gateway_unavailable` when Midtrans did not answer (retry later).
+    """
+    try:
+        checkout = checkout_for_buyer(token=token)
+    except Checkout.DoesNotExist:
+        raise HttpError(404, _("Order not found.")) from None
+    found = next((order for order in checkout.orders.all() if order.number == number), None)
+    if found is None:
+        raise HttpError(404, _("Order not found."))
+    try:
+        payment = gateway_payment_start(order=found)
+    except GatewayPaymentError as error:
+        return Status(error.http_status, _error(error))
+    return {"redirect_url": payment.gateway_redirect_url, "token": payment.gateway_token}

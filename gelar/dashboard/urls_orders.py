@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/pesanan/<str:number>/status/", views.order_status, name="order_status"),
     path("<slug:slug>/pesanan/<str:number>/batal/", views.order_cancel, name="order_cancel"),
+    path("<slug:slug>/pesanan/<str:number>/refund/", views.order_refund, name="order_refund"),
 ]

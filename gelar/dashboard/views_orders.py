@@ -22,13 +22,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gelar.common.templatetags.gelar_format import rupiah
 from gelar.dashboard import forms_orders as forms
 from gelar.dashboard.views import _add_service_error, _exhibitor, _render
 from gelar.exhibitors.models import Exhibitor
 from gelar.orders import selectors
 from gelar.orders import services as orders
 from gelar.orders.models import Order
-from gelar.payments.services import payment_confirm, payment_instructions
+from gelar.payments import selectors as payments
+from gelar.payments.models import Refund
+from gelar.payments.services import (
+    RefundInvalid,
+    payment_confirm,
+    payment_instructions,
+    refund_record,
+)
 
 PAGE_SIZE = 25
 Status = Order.Status
@@ -126,9 +134,13 @@ def _order_page(
     confirm_form=None,
     status_form=None,
     cancel_form=None,
+    refund_form=None,
 ) -> HttpResponse:
     next_statuses = selectors.order_next_statuses(order=order)
     order.zone = _zone(order)
+    paid = payments.order_paid_amount(order) if order.paid_at else 0
+    refunded = payments.order_refunded_amount(order)
+    refund_left = max(paid - refunded, 0)
     return _render(
         request,
         "dashboard/orders_detail.html",
@@ -137,11 +149,12 @@ def _order_page(
         lines=list(order.lines.all()),
         # What to match when the money arrives; only while it is awaited.
         instructions=payment_instructions(order=order)
-        if order.status == Status.AWAITING_PAYMENT
+        if orders.order_awaits_payment(order)
         else None,
         history=list(selectors.order_history(order=order)),
         whatsapp_url=_whatsapp_url(order, business),
-        can_confirm=Status.PAID in next_statuses,
+        # A cash order ready for pick-up is paid at the hand-over.
+        can_confirm=orders.order_awaits_payment(order),
         can_process=Status.PROCESSING in next_statuses,
         can_ship=Status.SHIPPED in next_statuses,
         can_ready=Status.READY_FOR_PICKUP in next_statuses,
@@ -150,6 +163,20 @@ def _order_page(
         confirm_form=confirm_form or forms.PaymentConfirmForm(),
         status_form=status_form or forms.StatusForm(initial={"status": Status.SHIPPED}),
         cancel_form=cancel_form or forms.CancelForm(),
+        paid_amount=paid,
+        refunded_amount=refunded,
+        refund_left=refund_left,
+        refund_owed=payments.refund_due(order),
+        refunds=list(order.refunds.select_related("recorded_by")),
+        refund_form=refund_form
+        or forms.RefundForm(
+            initial={
+                "amount": refund_left or "",
+                "method": order.payment_method
+                if order.payment_method in Refund.Method.values
+                else Refund.Method.TRANSFER,
+            }
+        ),
         now=timezone.now(),
     )
 
@@ -171,7 +198,7 @@ def _action(request: HttpRequest, slug: str, number: str, form_class, form_name:
     if form.is_valid():
         try:
             message = act(order, form.cleaned_data)
-        except orders.OrderError as error:
+        except (orders.OrderError, RefundInvalid) as error:
             _add_service_error(form, error)
             # Someone may have moved the order meanwhile: show it as it is now.
             order = _order_or_404(business, number)
@@ -210,12 +237,37 @@ def order_status(request: HttpRequest, slug: str, number: str) -> HttpResponse:
 @login_required
 def order_cancel(request: HttpRequest, slug: str, number: str) -> HttpResponse:
     def act(order, data):
-        orders.order_cancel(order=order, actor=request.user, reason=data["reason"])
-        return _("Order %(number)s is cancelled; its stock is back on sale.") % {
+        order = orders.order_cancel(order=order, actor=request.user, reason=data["reason"])
+        message = _("Order %(number)s is cancelled; its stock is back on sale.") % {
             "number": order.number
         }
+        owed = payments.refund_due(order)
+        if owed:
+            message += " " + _(
+                "The buyer had paid: a refund of %(amount)s is owed. Record it once paid back."
+            ) % {"amount": rupiah(owed)}
+        return message
 
     return _action(request, slug, number, forms.CancelForm, "cancel_form", act)
+
+
+@login_required
+def order_refund(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    def act(order, data):
+        refund = refund_record(
+            order=order,
+            actor=request.user,
+            amount=data["amount"],
+            method=data["method"],
+            reason=data["reason"],
+            reference=data["reference"],
+        )
+        return _("A refund of %(amount)s is recorded for order %(number)s.") % {
+            "amount": rupiah(refund.amount),
+            "number": order.number,
+        }
+
+    return _action(request, slug, number, forms.RefundForm, "refund_form", act)
 
 
 # --- the packing slip ---

@@ -1230,6 +1230,7 @@ DEMO_ADDRESSES = [
     ("Jl. Cempaka Putih Raya No. 3", "Kota Jakarta Pusat", "10510"),
 ]
 
+DEMO_REFUND_REASON = "Pesanan dibatalkan setelah dibayar; dana dikembalikan lewat transfer."
 DEMO_CANCEL_REASONS = [
     "Pembeli salah memilih ukuran dan meminta pesanan dibatalkan.",
     "Stok ternyata rusak saat dikemas; dana dikembalikan ke pembeli.",

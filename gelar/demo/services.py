@@ -51,8 +51,8 @@ from gelar.exhibitors.models import (
 from gelar.orders import services as orders
 from gelar.orders.models import Checkout, Order
 from gelar.payments import qris
-from gelar.payments.models import ExhibitorPaymentSettings
-from gelar.payments.services import payment_confirm
+from gelar.payments.models import ExhibitorPaymentSettings, Refund
+from gelar.payments.services import payment_confirm, refund_record
 from gelar.regions.models import Regency
 
 SEED = "gelar-demo-2021"
@@ -908,7 +908,7 @@ def _create_payment_settings(
 
 
 # Steps after the checkout, through the services a person's click would call.
-PAID, PROCESSING, SHIPPED, READY, COMPLETED, CANCEL, EXPIRE = (
+PAID, PROCESSING, SHIPPED, READY, COMPLETED, CANCEL, EXPIRE, REFUND = (
     "paid",
     "processing",
     "shipped",
@@ -916,6 +916,7 @@ PAID, PROCESSING, SHIPPED, READY, COMPLETED, CANCEL, EXPIRE = (
     "completed",
     "cancel",
     "expire",
+    "refund",
 )
 
 
@@ -957,7 +958,7 @@ ORDER_SCENES = [
     _OrderScene("13", 4, 40, (_Booth("owner_waiting", _T, _COURIER, (EXPIRE,)),)),
     _OrderScene("14", 5, 4, (_Booth("venue", _T, _COURIER),)),
     _OrderScene("15", 6, 34, (_Booth("venue", _Q, _COURIER, (PAID, SHIPPED)),)),
-    _OrderScene("16", 7, 45, (_Booth("venue", _T, _COURIER, (PAID, CANCEL)),)),
+    _OrderScene("16", 7, 45, (_Booth("venue", _T, _COURIER, (PAID, CANCEL, REFUND)),)),
     _OrderScene("17", 0, 6, (_Booth("online", _Q, _COURIER, (PAID,)),)),
     _OrderScene("18", 1, 30, (_Booth("online", _Q, _COURIER, (EXPIRE,)),)),
     # One cart across two booths: one order paid, the other still waiting.
@@ -967,6 +968,8 @@ ORDER_SCENES = [
         2,
         (_Booth("owner_venue", _Q, _COURIER, (PAID,)), _Booth("venue", _Q, _COURIER)),
     ),
+    # Cash on pick-up: set aside for the buyer, to be paid at the hand-over.
+    _OrderScene("20", 3, 1, (_Booth("owner_venue", _C, _PICKUP, (READY,)),)),
 ]
 DEMO_ORDER_KEY_PREFIX = "gelar-demo-order-"
 
@@ -1097,6 +1100,16 @@ def _create_orders(
                     reason = data.DEMO_CANCEL_REASONS[cancels % len(data.DEMO_CANCEL_REASONS)]
                     cancels += 1
                     orders.order_cancel(order=order, actor=actor, reason=reason, now=at)
+                elif step == REFUND:
+                    refund_record(
+                        order=order,
+                        actor=actor,
+                        amount=order.total,
+                        method=Refund.Method.TRANSFER,
+                        reason=data.DEMO_REFUND_REASON,
+                        reference=f"TRF-DEMO-{order.pk:06d}",
+                        now=at,
+                    )
                 elif step == SHIPPED:
                     tracking += 1
                     orders.order_set_status(

@@ -42,8 +42,12 @@ from gelar.common.validators import normalize_whatsapp
 from gelar.events.models import Expo
 from gelar.exhibitors.models import Participation
 from gelar.orders.models import MAX_LINE_QUANTITY, Checkout, Order, OrderLine
+from gelar.payments.methods import payment_methods_by_exhibitor
 
 RESERVATION_MINUTES = 15
+# Cash is paid at the booth: the buyer needs time to reach the venue. Once the
+# exhibitor marks the order ready for pick-up it no longer expires (see TRANSITIONS).
+CASH_RESERVATION_MINUTES = 180
 # More distinct products than any real cart; bounds the work one request can ask for.
 MAX_CHECKOUT_LINES = 50
 
@@ -52,7 +56,9 @@ Method = Order.PaymentMethod
 DeliveryMethod = Order.Delivery
 
 # The order's life. CANCELLED and EXPIRED give the stock back; they and COMPLETED
-# are terminal, so no order can give its stock back twice.
+# are terminal, so no order can give its stock back twice. order_targets narrows
+# these by delivery and payment: a cash order may be made ready for pick-up before
+# it is paid (the buyer pays at the hand-over), and nothing unpaid is completed.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.AWAITING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED, Status.EXPIRED}),
     Status.PAID: frozenset(
@@ -252,12 +258,14 @@ def checkout_submit(
     if missing:
         raise ProductsUnavailable(product_ids=missing)
     exhibitors = {p.exhibitor_id: p.exhibitor for p in sellable.values()}
+    accepted = payment_methods_by_exhibitor(exhibitor_ids=exhibitors)
     choices = {
         exhibitor_id: _booth_choice(
             expo=expo,
             exhibitor=exhibitor,
             delivery=delivery,
             payment_method=payment_method,
+            accepted_methods=accepted[exhibitor_id],
         )
         for exhibitor_id, exhibitor in exhibitors.items()
     }
@@ -286,7 +294,7 @@ def checkout_submit(
                     products=by_exhibitor[exhibitor_id],
                     quantities=quantities,
                     choice=choices[exhibitor_id],
-                    reserved_until=now + timedelta(minutes=RESERVATION_MINUTES),
+                    reserved_until=now + reservation_time(choices[exhibitor_id].payment_method),
                 )
     except IntegrityError:
         existing = _existing_checkout(key=key, fingerprint=fingerprint)
@@ -353,9 +361,18 @@ class _BoothChoice:
     payment_method: str
 
 
-def _booth_choice(*, expo: Expo, exhibitor, delivery, payment_method) -> _BoothChoice:
+def _booth_choice(
+    *, expo: Expo, exhibitor, delivery, payment_method, accepted_methods: Sequence[str]
+) -> _BoothChoice:
     chosen_delivery = _for_booth(delivery, exhibitor=exhibitor, what=_("a delivery"))
     chosen_method = _for_booth(payment_method, exhibitor=exhibitor, what=_("a payment method"))
+    if chosen_method not in accepted_methods:
+        raise CheckoutInvalid(
+            _("%(booth)s does not accept %(method)s; choose another payment method.")
+            % {"booth": exhibitor.name, "method": Method(chosen_method).label},
+            field="payment_method",
+            code="payment_method_not_accepted",
+        )
     if chosen_delivery.method == DeliveryMethod.PICKUP:
         at_venue = Participation.objects.filter(
             expo=expo,
@@ -455,6 +472,13 @@ def _create_order(
         },
     )
     return order
+
+
+def reservation_time(payment_method: str) -> timedelta:
+    """How long a checkout holds the stock of an order paid this way."""
+    if payment_method == Method.CASH:
+        return timedelta(minutes=CASH_RESERVATION_MINUTES)
+    return timedelta(minutes=RESERVATION_MINUTES)
 
 
 def order_number_prefix(expo: Expo | None) -> str:
@@ -626,7 +650,40 @@ def order_mark_paid(
         if amount is not None and amount != order.total:
             raise AmountMismatch(order=order, amount=amount)
         changes = {"amount": order.total if amount is None else amount}
+        if order_awaits_payment(order) and order.status == Status.READY_FOR_PICKUP:
+            # Cash at the hand-over: the order stays ready until it is marked completed.
+            order.paid_at = now
+            order.save(update_fields=["paid_at"])
+            _audit(order, actor=actor, action="order.paid", changes=changes)
+            return order
         return _transition(order, target=Status.PAID, actor=actor, paid_at=now, changes=changes)
+
+
+def order_awaits_payment(order: Order) -> bool:
+    """Unpaid and still payable: awaiting payment, or a cash order ready for pick-up."""
+    if order.paid_at is not None:
+        return False
+    return order.status == Status.AWAITING_PAYMENT or (
+        order.status == Status.READY_FOR_PICKUP and order.payment_method == Method.CASH
+    )
+
+
+def order_targets(order: Order) -> frozenset[str]:
+    """The statuses the order may move to now: TRANSITIONS narrowed by delivery and payment.
+
+    The one place these rules live: _transition enforces them under the lock and
+    the dashboards read them to decide which buttons to show.
+    """
+    targets = set(TRANSITIONS[order.status])
+    if order.status == Status.AWAITING_PAYMENT and order.payment_method == Method.CASH:
+        targets.add(Status.READY_FOR_PICKUP)
+    if order.paid_at is None:
+        targets.discard(Status.COMPLETED)
+    return frozenset(
+        target
+        for target in targets
+        if order.delivery_method in NEEDS_DELIVERY.get(target, (order.delivery_method,))
+    )
 
 
 def order_cancel(*, order: Order, actor, reason: str, now: datetime | None = None) -> Order:
@@ -723,20 +780,8 @@ def _locked(order: Order) -> Order:
 
 def _transition(order: Order, *, target: str, actor, changes: dict, **fields) -> Order:
     """Apply one allowed transition to a locked order, give stock back if it ends it."""
-    if target not in TRANSITIONS[order.status]:
-        raise InvalidTransition(order=order, target=target)
-    allowed_deliveries = NEEDS_DELIVERY.get(target)
-    if allowed_deliveries and order.delivery_method not in allowed_deliveries:
-        raise InvalidTransition(
-            order=order,
-            target=target,
-            message=_("Order %(number)s is delivered by %(delivery)s; it cannot become %(target)s.")
-            % {
-                "number": order.number,
-                "delivery": order.get_delivery_method_display(),
-                "target": Status(target).label,
-            },
-        )
+    if target not in order_targets(order):
+        raise _refusal(order, target)
     before = order.status
     order.status = target
     for name, value in fields.items():
@@ -751,6 +796,25 @@ def _transition(order: Order, *, target: str, actor, changes: dict, **fields) ->
         changes={"status": [before, target], **changes},
     )
     return order
+
+
+def _refusal(order: Order, target: str) -> InvalidTransition:
+    """Why order_targets left `target` out, in the person's words."""
+    if target == Status.COMPLETED and target in TRANSITIONS[order.status]:
+        message = _("Order %(number)s is not paid yet; confirm the payment first.") % {
+            "number": order.number
+        }
+        return InvalidTransition(order=order, target=target, message=message)
+    if target in TRANSITIONS[order.status] and target in NEEDS_DELIVERY:
+        message = _(
+            "Order %(number)s is delivered by %(delivery)s; it cannot become %(target)s."
+        ) % {
+            "number": order.number,
+            "delivery": order.get_delivery_method_display(),
+            "target": Status(target).label,
+        }
+        return InvalidTransition(order=order, target=target, message=message)
+    return InvalidTransition(order=order, target=target)
 
 
 def _release_stock(order: Order) -> None:

@@ -27,7 +27,12 @@ Built to Midtrans' documented contract (the sandbox cannot be reached from here)
   most 30 characters). Item name and id at most 50 characters, as Midtrans' own
   library truncates them: github.com/Midtrans/midtrans-php Midtrans/Sanitizer.php.
 - Snap: https://docs.midtrans.com/reference/request-body-json-parameter
-  (POST https://app.sandbox.midtrans.com/snap/v1/transactions, `enabled_payments`).
+  (POST https://app.sandbox.midtrans.com/snap/v1/transactions, `enabled_payments`,
+  `expiry` {start_time "yyyy-MM-dd hh:mm:ss Z", unit day/hour/minute (plurals
+  accepted), duration}, `callbacks.finish`), https://docs.midtrans.com/reference/json-objects,
+  https://docs.midtrans.com/reference/window-redirection (the buyer is sent to
+  the answer's `redirect_url`; the finish URL gets order_id, status_code and
+  transaction_status appended as query parameters).
 - Notifications: https://docs.midtrans.com/docs/https-notification-webhooks
   (sample payloads, signature_key = SHA512(order_id + status_code + gross_amount +
   ServerKey) in hex, success = settlement/capture with fraud_status accept and
@@ -224,17 +229,36 @@ def snap_request(
     items: list[ChargeItem],
     customer: Customer,
     enabled_payments: list[str] | None = None,
+    expiry_start: datetime | None = None,
+    expiry_minutes: int | None = None,
+    finish_url: str | None = None,
 ) -> dict:
     """The JSON body of a Snap transaction (the buyer picks the method on Midtrans' page).
 
     enabled_payments uses Snap's names, e.g. ["other_qris", "bca_va", "bni_va"];
     None lets Snap offer every method active on the merchant account.
+    expiry_start (aware) and expiry_minutes, given together, end the transaction
+    that many minutes after the start (Snap's default is 24 hours); finish_url is
+    where Midtrans' page sends the buyer back to (`callbacks.finish`).
     """
     body = _transaction_body(
         order_id=order_id, gross_amount=gross_amount, items=items, customer=customer, name_max=255
     )
     if enabled_payments is not None:
         body["enabled_payments"] = list(enabled_payments)
+    if (expiry_start is None) != (expiry_minutes is None):
+        raise ValueError("expiry_start and expiry_minutes go together")
+    if expiry_start is not None:
+        if expiry_start.tzinfo is None:
+            raise ValueError("expiry_start must be aware")
+        body["expiry"] = {
+            # Documented as "yyyy-MM-dd hh:mm:ss Z"; written in WIB, like Midtrans' examples.
+            "start_time": expiry_start.astimezone(_WIB).strftime(f"{_MIDTRANS_TIME_FORMAT} %z"),
+            "unit": "minutes",
+            "duration": _check_int(expiry_minutes, "expiry_minutes", minimum=1),
+        }
+    if finish_url is not None:
+        body["callbacks"] = {"finish": finish_url}
     return body
 
 
@@ -464,6 +488,54 @@ def parse_notification(payload: dict, *, server_key: str) -> Notification:
         transaction_time=_parse_time(payload["transaction_time"], "transaction_time"),
         settlement_time=_parse_time(settled, "settlement_time") if settled else None,
     )
+
+
+# -- refunds ------------------------------------------------------------------
+
+# Refunded in full: with no amount in the notification, all of gross_amount went back.
+_FULLY_REFUNDED_STATUSES = frozenset({"refund", "chargeback"})
+
+
+def _whole_rupiah(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str):
+        match = _GROSS_AMOUNT_RE.fullmatch(value)
+        if match is not None and match.group(2) == "00":
+            return int(match.group(1))
+    return None
+
+
+def refunded_total(payload: dict, *, transaction_status: str, gross_amount: int) -> int | None:
+    """Whole Rupiah refunded so far on the notification's transaction; None if unclear.
+
+    https://docs.midtrans.com/reference/refund-transaction ("Notification"):
+    `refund_amount` is the transaction's total refunded so far ("12000.00" after
+    refunds of 5000 and 7000), `refunds` lists each refund with its own
+    `refund_amount` and `refund_chargeback_id`. Each later refund of the
+    transaction is notified again as "partial_refund" with the new total, so the
+    total -- not the notification -- tells what is new. When both are given they
+    must agree; a full "refund"/"chargeback" without either is gross_amount.
+    None (missing, malformed or contradictory) is for a person to check.
+    """
+    total = None
+    if "refund_amount" in payload:
+        total = _whole_rupiah(payload["refund_amount"])
+        if total is None:
+            return None
+    refunds = payload.get("refunds")
+    if refunds is not None:
+        if not isinstance(refunds, list) or not all(isinstance(r, dict) for r in refunds):
+            return None
+        amounts = [_whole_rupiah(refund.get("refund_amount")) for refund in refunds]
+        if None in amounts or (total is not None and sum(amounts) != total):
+            return None
+        total = sum(amounts)
+    if total is None and transaction_status in _FULLY_REFUNDED_STATUSES:
+        total = gross_amount
+    if total is None or total > gross_amount:
+        return None
+    return total
 
 
 # -- decision -----------------------------------------------------------------

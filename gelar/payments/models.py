@@ -79,6 +79,11 @@ class Payment(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     gateway_transaction_id = models.CharField(_("gateway transaction"), max_length=64, blank=True)
+    # A Snap transaction started for the order (method "gateway", status pending):
+    # its token and the Midtrans page the buyer is sent to. Midtrans refuses a second
+    # transaction with the same order_id, so a started one is reused, never remade.
+    gateway_token = models.CharField(_("gateway token"), max_length=64, blank=True)
+    gateway_redirect_url = models.URLField(_("gateway payment page"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -127,3 +132,57 @@ class GatewayNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id} {self.transaction_status}"
+
+
+class Refund(models.Model):
+    """Money given back to the buyer for an order, as recorded by a person or Midtrans.
+
+    Gelar never holds the money: the exhibitor (or Midtrans) pays it back, and
+    this records that it happened -- how much, how, why and who said so. The sum
+    of an order's refunds never exceeds what was paid for it (checked under a
+    lock on the order by payments.services.refund_record).
+    """
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        QRIS = "qris", _("QRIS or e-wallet")
+        GATEWAY = "gateway", _("Online payment (Midtrans)")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="refunds", verbose_name=_("order")
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refunds",
+        verbose_name=_("payment"),
+    )
+    amount = RupiahField(_("amount (Rp)"))
+    method = models.CharField(_("refunded by"), max_length=10, choices=Method.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    # The bank's or Midtrans' reference, so the buyer can find it.
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    refunded_at = models.DateTimeField(_("refunded"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-refunded_at", "-pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} -Rp {self.amount}"

@@ -11,17 +11,23 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gelar.audit.services import audit_record, field_changes
+from gelar.common.templatetags.gelar_format import rupiah
 from gelar.exhibitors.models import Exhibitor
 from gelar.orders import services as orders
 from gelar.orders.models import Order
-from gelar.payments import midtrans, qris
-from gelar.payments.models import ExhibitorPaymentSettings, GatewayNotification, Payment
+from gelar.payments import methods, midtrans, qris, selectors
+from gelar.payments.models import (
+    ExhibitorPaymentSettings,
+    GatewayNotification,
+    Payment,
+    Refund,
+)
 
 Method = Order.PaymentMethod
 
@@ -36,21 +42,8 @@ def payment_settings_of(*, exhibitor: Exhibitor) -> ExhibitorPaymentSettings:
 
 
 def payment_methods_for(*, exhibitor: Exhibitor) -> list[str]:
-    """The Order.payment_method values the exhibitor accepts, in display order.
-
-    "cash" is pick-up only; the orders app enforces that.
-    """
-    found = payment_settings_of(exhibitor=exhibitor)
-    methods = []
-    if found.has_qris:
-        methods.append(Method.QRIS.value)
-    if found.has_bank_transfer:
-        methods.append(Method.TRANSFER.value)
-    if found.gateway_enabled and settings.MIDTRANS_SERVER_KEY:
-        methods.append(Method.GATEWAY.value)
-    if found.accepts_cash:
-        methods.append(Method.CASH.value)
-    return methods
+    """The Order.payment_method values the exhibitor accepts, in display order."""
+    return methods.accepted_methods(payment_settings_of(exhibitor=exhibitor))
 
 
 @dataclass(frozen=True)
@@ -159,6 +152,7 @@ class PaymentInstructions:
     unique_code: int = 0
     note: str = ""
     available: bool = True  # False when the exhibitor removed the method since checkout
+    pay_url: str = ""  # Midtrans' page of the order's started online payment, if any
 
 
 def qris_reference(order: Order) -> str:
@@ -166,9 +160,16 @@ def qris_reference(order: Order) -> str:
     return re.sub(r"[^A-Za-z0-9]", "-", order.number or str(order.pk))[: qris.MAX_REFERENCE_LENGTH]
 
 
-def payment_instructions(*, order: Order) -> PaymentInstructions:
-    """How the buyer pays this order, from the exhibitor's current settings."""
-    found = payment_settings_of(exhibitor=order.exhibitor)
+def payment_instructions(
+    *, order: Order, found: ExhibitorPaymentSettings | None = None
+) -> PaymentInstructions:
+    """How the buyer pays this order, from the exhibitor's current settings.
+
+    `found`: the exhibitor's settings when the caller fetched them already (a page
+    listing several orders fetches every booth's at once: methods.payment_settings_by_exhibitor).
+    """
+    if found is None:
+        found = payment_settings_of(exhibitor=order.exhibitor)
     method, total, number = order.payment_method, order.total, order.number or ""
     if method == Method.QRIS:
         if not found.has_qris:
@@ -209,11 +210,27 @@ def payment_instructions(*, order: Order) -> PaymentInstructions:
             reference=number,
             note=_("Pay in cash at the booth when you pick up your order."),
         )
+    if Method.GATEWAY not in methods.accepted_methods(found):
+        return PaymentInstructions(
+            method=method,
+            total=total,
+            reference=number,
+            note=_("Online payment is not available yet; the exhibitor will contact you."),
+            available=False,
+        )
+    # Started by payments.gateway.gateway_payment_start; empty until Midtrans answered.
+    pay_url = (
+        Payment.objects.filter(order=order, method=Method.GATEWAY, status=Payment.Status.PENDING)
+        .exclude(gateway_redirect_url="")
+        .values_list("gateway_redirect_url", flat=True)
+        .first()
+    )
     return PaymentInstructions(
         method=method,
         total=total,
         reference=number,
-        note=_("Online payment is not available yet; the exhibitor will contact you."),
+        note=_("Pay online: you will be taken to Midtrans' secure page."),
+        pay_url=pay_url or "",
     )
 
 
@@ -290,8 +307,10 @@ def gateway_notification_process(*, notification: midtrans.Notification, payload
 
     Under a lock on the order: a stored (transaction, status, fraud status) is a
     duplicate; otherwise notification_decision says what to do, and the
-    notification is stored with its decision. A repeat arriving concurrently
-    waits for the lock and then sees the stored row; should two still insert at
+    notification is stored with its decision. Refunds are the exception: Midtrans
+    sends each later refund of a transaction under the same status with a new
+    total, which tells news from a repeat (_gateway_refund). A repeat arriving
+    concurrently waits for the lock and then sees the stored row; should two still insert at
     once (no order row to serialise on), the unique constraint refuses the second,
     which is then a duplicate as well. Raises UnknownOrder.
     """
@@ -316,24 +335,33 @@ def _process(*, notification: midtrans.Notification, payload: dict) -> Notificat
             transaction_id=notification.transaction_id,
             transaction_status=notification.transaction_status,
             fraud_status=fraud_status,
-        ).exists()
-        if seen:
+        ).first()
+        refund = None
+        if notification.status is midtrans.PaymentStatus.REFUNDED:
+            refund = _gateway_refund(order=order, notification=notification, payload=payload)
+        # A refund sent again under a stored status is a duplicate unless it brings a
+        # new total (see below); one flagged for review already stays flagged once.
+        repeat = refund is None or refund.action is midtrans.Action.IGNORE
+        if seen is not None and (repeat or seen.needs_review):
             return NotificationResult(
                 action=midtrans.Action.DUPLICATE.value,
                 reason="stored already",
                 order_status=order.status,
             )
-        last = (
-            order.gateway_notifications.filter(decision=midtrans.Action.APPLY.value)
-            .order_by("-received_at", "-pk")
-            .first()
-        )
-        decision = midtrans.notification_decision(
-            current=last.status if last else None,
-            current_transaction_id=last.transaction_id if last else None,
-            incoming=notification,
-            expected_amount=order.total,
-        )
+        if refund is not None:
+            decision = refund
+        else:
+            last = (
+                order.gateway_notifications.filter(decision=midtrans.Action.APPLY.value)
+                .order_by("-received_at", "-pk")
+                .first()
+            )
+            decision = midtrans.notification_decision(
+                current=last.status if last else None,
+                current_transaction_id=last.transaction_id if last else None,
+                incoming=notification,
+                expected_amount=order.total,
+            )
         action = decision.action
         reason = decision.reason
         if decision.marks_paid:
@@ -342,14 +370,16 @@ def _process(*, notification: midtrans.Notification, payload: dict) -> Notificat
                     order = orders.order_mark_paid(
                         order=order, actor=None, amount=notification.amount
                     )
-                    payment = Payment.objects.create(
-                        order=order,
-                        method=Method.GATEWAY,
-                        amount=notification.amount,
-                        status=Payment.Status.CONFIRMED,
-                        confirmed_at=timezone.now(),
-                        gateway_transaction_id=notification.transaction_id,
-                    )
+                    # The payment the buyer started from the order page (if any)
+                    # becomes the confirmed one: one Payment row per payment.
+                    payment = order.payments.filter(
+                        method=Method.GATEWAY, status=Payment.Status.PENDING
+                    ).first() or Payment(order=order, method=Method.GATEWAY)
+                    payment.amount = notification.amount
+                    payment.status = Payment.Status.CONFIRMED
+                    payment.confirmed_at = timezone.now()
+                    payment.gateway_transaction_id = notification.transaction_id
+                    payment.save()
                     _audit_payment(
                         payment,
                         actor=None,
@@ -360,18 +390,31 @@ def _process(*, notification: midtrans.Notification, payload: dict) -> Notificat
                 # Paid at Midtrans but the order cannot take it (expired, cancelled,
                 # already paid by QRIS...): the money must go back -- a person decides.
                 action, reason = midtrans.Action.REVIEW, f"{error.code}: {error}"[:200]
-        stored = GatewayNotification.objects.create(
-            order=order,
-            transaction_id=notification.transaction_id,
-            transaction_status=notification.transaction_status,
-            fraud_status=fraud_status,
-            status=notification.status.value,
-            amount=notification.amount,
-            payload=payload,
-            decision=action.value,
-            reason=reason[:200],
-            needs_review=action is midtrans.Action.REVIEW,
-        )
+        if seen is not None:
+            # A later refund of the transaction, sent under a status stored already
+            # ("partial_refund" with a higher refund_amount). The unique key keeps one
+            # row per status: the refund and its audit entry are the record of this
+            # one, and a refund that cannot be recorded flags the stored row.
+            if action is not midtrans.Action.REVIEW:
+                return NotificationResult(
+                    action=action.value, reason=reason, order_status=order.status
+                )
+            seen.needs_review = True
+            seen.save(update_fields=["needs_review"])
+            stored = seen
+        else:
+            stored = GatewayNotification.objects.create(
+                order=order,
+                transaction_id=notification.transaction_id,
+                transaction_status=notification.transaction_status,
+                fraud_status=fraud_status,
+                status=notification.status.value,
+                amount=notification.amount,
+                payload=payload,
+                decision=action.value,
+                reason=reason[:200],
+                needs_review=action is midtrans.Action.REVIEW,
+            )
         if action in (midtrans.Action.REVIEW, midtrans.Action.REJECT):
             audit_record(
                 actor=None,
@@ -387,3 +430,210 @@ def _process(*, notification: midtrans.Notification, payload: dict) -> Notificat
                 exhibitor=order.exhibitor,
             )
     return NotificationResult(action=action.value, reason=reason, order_status=order.status)
+
+
+def _gateway_refund(
+    *, order: Order, notification: midtrans.Notification, payload: dict
+) -> midtrans.Decision | None:
+    """A refund or chargeback of a Midtrans payment Gelar recorded: record what is new.
+
+    Midtrans sends the transaction's refunded total so far (midtrans.refunded_total);
+    what it exceeds the gateway refunds recorded on the payment is new and becomes
+    a Refund, anything less is a repeat (IGNORE). None when the notification is not
+    about a payment Gelar recorded, or not for this order's amount: the decision
+    table says what then (review, ignore, reject).
+    """
+    payment = order.payments.filter(
+        method=Method.GATEWAY,
+        gateway_transaction_id=notification.transaction_id,
+        status__in=selectors.PAID_STATUSES,
+    ).first()
+    if payment is None or notification.amount != order.total:
+        return None
+    total = midtrans.refunded_total(
+        payload,
+        transaction_status=notification.transaction_status,
+        gross_amount=notification.amount,
+    )
+    if total is None:
+        return midtrans.Decision(
+            midtrans.Action.REVIEW, reason="refund amount missing or inconsistent"
+        )
+    gateway_refunds = payment.refunds.filter(method=Refund.Method.GATEWAY)
+    recorded = gateway_refunds.aggregate(total=Sum("amount"))["total"] or 0
+    if total <= recorded:
+        return midtrans.Decision(
+            midtrans.Action.IGNORE, reason=f"refunded {total}, recorded {recorded} already"
+        )
+    if "chargeback" in notification.transaction_status:
+        reason = _("Chargeback through Midtrans")
+    else:
+        reason = _("Refunded through Midtrans")
+    try:
+        with transaction.atomic():
+            _refund_locked(
+                order=order,
+                actor=None,
+                amount=total - recorded,
+                method=Refund.Method.GATEWAY,
+                reason=reason,
+                reference=notification.transaction_id,
+                now=timezone.now(),
+                payment=payment,
+            )
+    except RefundInvalid as error:
+        # More than Gelar can record (a person recorded refunds by hand as well):
+        # someone must look at both.
+        return midtrans.Decision(midtrans.Action.REVIEW, reason=f"{error.code}: {error}"[:200])
+    return midtrans.Decision(
+        midtrans.Action.APPLY,
+        status=midtrans.PaymentStatus.REFUNDED,
+        reason=f"refunded {total - recorded}",
+    )
+
+
+# --- refunds ------------------------------------------------------------------------
+
+REFUND_REASON_MAX_LENGTH = 300
+REFUND_REFERENCE_MAX_LENGTH = 100
+
+
+class RefundInvalid(Exception):
+    """A refund refused: `message` for the person, `field` the form field, `code` stable."""
+
+    def __init__(self, message, *, field: str | None, code: str) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+def refund_record(
+    *,
+    order: Order,
+    actor,
+    amount: int,
+    method: str,
+    reason: str,
+    reference: str = "",
+    now: datetime | None = None,
+) -> Refund:
+    """Record money given back to the buyer (by the exhibitor, or by Midtrans).
+
+    Gelar never holds the money, so this only records what happened. The order's
+    status does not change: a paid order may be partly refunded and still be
+    delivered; cancelling is orders.services.order_cancel. When the refunds reach
+    what was paid, the payments become REFUNDED. Access is the caller's job.
+    Raises RefundInvalid.
+    """
+    cleaned = _clean_refund(amount=amount, method=method, reason=reason, reference=reference)
+    with transaction.atomic():
+        # The lock makes "what is left to refund" a fact until commit: two refunds
+        # racing for the rest of an order run one after the other.
+        order = _locked_order(order)
+        return _refund_locked(order=order, actor=actor, now=now or timezone.now(), **cleaned)
+
+
+def _locked_order(order: Order) -> Order:
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("exhibitor", "expo__organizer")
+        .get(pk=order.pk)
+    )
+
+
+def _clean_refund(*, amount, method: str, reason: str, reference: str) -> dict:
+    # bool is an int subclass; True must not pass as one Rupiah.
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        raise RefundInvalid(
+            _("Enter the amount refunded in whole Rupiah, at least Rp 1."),
+            field="amount",
+            code="amount_invalid",
+        )
+    if method not in Refund.Method.values:
+        raise RefundInvalid(
+            _("Choose how the money was given back."), field="method", code="method_invalid"
+        )
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > REFUND_REASON_MAX_LENGTH:
+        raise RefundInvalid(
+            _("Give a reason for the refund (at most 300 characters)."),
+            field="reason",
+            code="reason_required",
+        )
+    reference = " ".join((reference or "").split())
+    if len(reference) > REFUND_REFERENCE_MAX_LENGTH:
+        raise RefundInvalid(
+            _("The reference can have at most 100 characters."),
+            field="reference",
+            code="reference_too_long",
+        )
+    return {"amount": amount, "method": str(method), "reason": reason, "reference": reference}
+
+
+def _refund_locked(
+    *,
+    order: Order,
+    actor,
+    amount: int,
+    method: str,
+    reason: str,
+    reference: str,
+    now: datetime,
+    payment: Payment | None = None,
+) -> Refund:
+    """The checks and writes of refund_record, on an order the caller has locked."""
+    confirmed = order.payments.filter(status=Payment.Status.CONFIRMED)
+    paid = selectors.order_paid_amount(order)
+    refunded = selectors.order_refunded_amount(order)
+    if order.paid_at is None or not paid:
+        raise RefundInvalid(
+            _("Order %(number)s has not been paid; there is nothing to refund.")
+            % {"number": order.number},
+            field=None,
+            code="not_paid",
+        )
+    remaining = paid - refunded
+    if remaining <= 0:
+        raise RefundInvalid(
+            _("Order %(number)s has been refunded in full already.") % {"number": order.number},
+            field=None,
+            code="fully_refunded",
+        )
+    if amount > remaining:
+        raise RefundInvalid(
+            _("At most %(remaining)s of order %(number)s is left to refund.")
+            % {"remaining": rupiah(remaining), "number": order.number},
+            field="amount",
+            code="amount_too_high",
+        )
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment or confirmed.order_by("-confirmed_at", "-pk").first(),
+        amount=amount,
+        method=method,
+        reason=reason,
+        reference=reference,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        refunded_at=now,
+    )
+    refunded += amount
+    if refunded == paid:
+        confirmed.update(status=Payment.Status.REFUNDED)
+    audit_record(
+        actor=actor,
+        action="payment.refund",
+        obj=refund,
+        changes={
+            "order": order.number,
+            "amount": amount,
+            "method": method,
+            "reason": reason,
+            "reference": reference,
+            "refunded": refunded,
+            "paid": paid,
+        },
+        organizer=order.expo.organizer if order.expo_id else None,
+        exhibitor=order.exhibitor,
+    )
+    return refund

@@ -9,4 +9,5 @@ urlpatterns = [
     path("expo/<slug:slug>/keranjang/tambah/", views.cart_add, name="cart_add"),
     path("expo/<slug:slug>/checkout/", views.checkout, name="checkout"),
     path("pesanan/<str:token>/", views.order, name="order"),
+    path("pesanan/<str:token>/bayar/<str:number>/", views.order_pay, name="order_pay"),
 ]

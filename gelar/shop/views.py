@@ -37,8 +37,12 @@ from gelar.orders.services import (
     OutOfStock,
     ProductsUnavailable,
     checkout_submit,
+    order_awaits_payment,
 )
-from gelar.payments.services import PaymentInstructions, payment_instructions, payment_methods_for
+from gelar.payments.gateway import GatewayPaymentError, gateway_payment_start
+from gelar.payments.methods import payment_methods_by_exhibitor, payment_settings_by_exhibitor
+from gelar.payments.selectors import refunds_by_order
+from gelar.payments.services import PaymentInstructions, payment_instructions
 from gelar.public.embeds import whatsapp_url
 from gelar.shop import cart as carts
 from gelar.shop.forms import AddToCartForm, CartForm, CheckoutForm
@@ -150,12 +154,9 @@ def _booth_options(expo: Expo, priced: carts.PricedCart):
             mode=Participation.Mode.VENUE,
         ).select_related("booth")
     }
+    accepted = payment_methods_by_exhibitor(exhibitor_ids=exhibitor_ids)
     options = [
-        (
-            booth.exhibitor,
-            booth.exhibitor.pk in venue,
-            payment_methods_for(exhibitor=booth.exhibitor),
-        )
+        (booth.exhibitor, booth.exhibitor.pk in venue, accepted[booth.exhibitor.pk])
         for booth in priced.booths
     ]
     return options, venue
@@ -309,6 +310,7 @@ class OrderCard:
     instructions: PaymentInstructions | None
     pay_before: str
     whatsapp: str | None
+    refunds: tuple = ()  # payments.models.Refund, oldest first
 
     @property
     def is_awaiting_payment(self) -> bool:
@@ -328,14 +330,21 @@ def _pay_before(order: Order, expo: Expo | None) -> str:
 # What new_checkout_token makes (URL-safe base64); anything else is no token and is
 # not even looked up (PostgreSQL refuses a NUL byte in a query).
 @never_cache
-def order(request: HttpRequest, token: str) -> HttpResponse:
-    """Every order of one checkout, reached by its unguessable link (no login)."""
+def order(request: HttpRequest, token: str, pay_error: dict | None = None) -> HttpResponse:
+    """Every order of one checkout, reached by its unguessable link (no login).
+
+    pay_error: {"number", "message", "status"} when order_pay could not start a payment.
+    """
     try:
         checkout = checkout_for_buyer(token=token)
     except Checkout.DoesNotExist:
         raise Http404("checkout") from None
     expo = checkout.expo
     cards = []
+    refunds = refunds_by_order(order_ids=[item.pk for item in checkout.orders.all()])
+    booth_settings = payment_settings_by_exhibitor(
+        exhibitor_ids=[item.exhibitor_id for item in checkout.orders.all()]
+    )
     for item in checkout.orders.all():
         awaiting = item.status == Order.Status.AWAITING_PAYMENT
         text = _("Hello %(booth)s, about my order %(number)s: ") % {
@@ -345,12 +354,19 @@ def order(request: HttpRequest, token: str) -> HttpResponse:
         cards.append(
             OrderCard(
                 order=item,
-                instructions=payment_instructions(order=item) if awaiting else None,
+                # A cash order ready for pick-up is paid at the hand-over.
+                instructions=payment_instructions(
+                    order=item, found=booth_settings[item.exhibitor_id]
+                )
+                if order_awaits_payment(item)
+                else None,
                 pay_before=_pay_before(item, expo) if awaiting else "",
                 whatsapp=whatsapp_url(number=item.exhibitor.whatsapp, text=text),
+                refunds=tuple(refunds[item.pk]),
             )
         )
-    page_url = request.build_absolute_uri(request.path)
+    # Not request.path: order_pay renders this page at its own URL.
+    page_url = request.build_absolute_uri(reverse("shop:order", args=[checkout.token]))
     share = _("My order at %(expo)s: %(url)s") % {
         "expo": expo.name if expo else "Gelar",
         "url": page_url,
@@ -362,13 +378,35 @@ def order(request: HttpRequest, token: str) -> HttpResponse:
         "refresh": REFRESH_SECONDS if any(card.is_awaiting_payment for card in cards) else None,
         "share_url": f"https://wa.me/?text={quote(share, safe='')}",
         "page_url": page_url,
+        "pay_error": pay_error,
     }
     if expo is not None:
         context = _context(expo, base_template="public/expo_base.html", **context)
     else:
         context["base_template"] = "base.html"
-    response = render(request, "shop/order.html", context)
+    response = render(
+        request, "shop/order.html", context, status=pay_error["status"] if pay_error else 200
+    )
     # The link is the key: no search engine, no referrer to the seller's chat.
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_POST
+def order_pay(request: HttpRequest, token: str, number: str) -> HttpResponse:
+    """Start (or reuse) the order's Midtrans payment ("Pay online") and go to its page."""
+    try:
+        checkout = checkout_for_buyer(token=token)
+    except Checkout.DoesNotExist:
+        raise Http404("checkout") from None
+    # Only an order of this checkout: the link is the key to its orders, no others.
+    found = next((item for item in checkout.orders.all() if item.number == number), None)
+    if found is None:
+        raise Http404("order")
+    try:
+        payment = gateway_payment_start(order=found)
+    except GatewayPaymentError as error:
+        pay_error = {"number": number, "message": error.message, "status": error.http_status}
+        return order(request, token, pay_error=pay_error)
+    return HttpResponseRedirect(payment.gateway_redirect_url)

@@ -29,6 +29,7 @@ def test_openapi_document_describes_every_endpoint(client):
         "/api/v1/expos/{slug}/products",
         "/api/v1/expos/{slug}/checkout",
         "/api/v1/orders/{token}",
+        "/api/v1/orders/{token}/{number}/pay",
         "/api/v1/payments/midtrans/notification",
         "/api/v1/regions/provinces",
         "/api/v1/regions/provinces/{code}/regencies",

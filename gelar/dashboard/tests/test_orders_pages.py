@@ -33,7 +33,13 @@ from gelar.orders.services import (
     reservations_expire,
 )
 from gelar.payments.models import ExhibitorPaymentSettings, Payment
-from gelar.testing import build_expo, make_exhibitor_member, make_product, make_user
+from gelar.testing import (
+    build_expo,
+    make_exhibitor_member,
+    make_payment_settings,
+    make_product,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +109,7 @@ def shop() -> Shop:
         bank_account_number="0123456789",
         bank_account_holder="Siti Rahmawati",
     )
+    make_payment_settings(exhibitor=amplang, qris=False, cash=False)
     first = submit(
         world,
         [(world.shirt, 2), (snack, 3)],

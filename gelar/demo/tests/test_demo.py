@@ -390,17 +390,17 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
 
     from gelar.exhibitors.models import ExhibitorMember
     from gelar.orders.models import Checkout, Order
-    from gelar.payments.models import Payment
+    from gelar.payments.models import Payment, Refund
 
-    assert demo.orders == 20
-    assert "20 orders" in demo.as_text()
+    assert demo.orders == 21
+    assert "21 orders" in demo.as_text()
     statuses = Counter(Order.objects.values_list("status", flat=True))
     assert statuses == {
         "awaiting_payment": 5,
         "paid": 3,
         "processing": 2,
         "shipped": 2,
-        "ready_for_pickup": 1,
+        "ready_for_pickup": 2,
         "completed": 2,
         "cancelled": 2,
         "expired": 3,
@@ -410,10 +410,18 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
     assert Counter(Order.objects.values_list("payment_method", flat=True)) == {
         "qris": 12,
         "transfer": 7,
-        "cash": 1,
+        "cash": 2,
     }
-    assert Order.objects.get(status="ready_for_pickup").delivery_method == "pickup"
-    assert Order.objects.get(payment_method="cash").status == "completed"
+    assert set(
+        Order.objects.filter(status="ready_for_pickup").values_list("delivery_method", flat=True)
+    ) == {"pickup"}
+    # Cash on pick-up: one paid and collected, one set aside to be paid at the hand-over.
+    assert {
+        (status, paid_at is None)
+        for status, paid_at in Order.objects.filter(payment_method="cash").values_list(
+            "status", "paid_at"
+        )
+    } == {("completed", False), ("ready_for_pickup", True)}
     # Unpaid orders stay reserved while somebody looks at the demo.
     now = datetime.datetime.now(tz=WIB)
     assert not awaiting.filter(reserved_until__lt=now + datetime.timedelta(days=2)).exists()
@@ -426,11 +434,21 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         assert 1 <= order.unique_code <= 999
         assert order.total == order.subtotal + order.unique_code
     # Every order past payment has its confirmed payment, for the exact total.
-    paid = Order.objects.exclude(status__in=["awaiting_payment", "cancelled", "expired"])
-    # ... and so has the order cancelled after payment (the refund is not modelled).
+    paid = Order.objects.exclude(status__in=["awaiting_payment", "cancelled", "expired"]).filter(
+        paid_at__isnull=False
+    )
+    # ... and so has the order cancelled after payment, refunded in full since.
     assert paid.count() == 10
-    assert Payment.objects.filter(status="confirmed").count() == 11
-    assert Payment.objects.filter(order__status="cancelled").count() == 1
+    assert Payment.objects.filter(status="confirmed").count() == 10
+    refunded = Payment.objects.get(order__status="cancelled")
+    assert refunded.status == "refunded"
+    refund = Refund.objects.get()
+    assert (refund.order_id, refund.amount, refund.method) == (
+        refunded.order_id,
+        refunded.amount,
+        "transfer",
+    )
+    assert refund.reference == f"TRF-DEMO-{refund.order_id:06d}"
     for order in paid:
         payment = order.payments.get()
         assert (payment.status, payment.amount, payment.method) == (
@@ -441,8 +459,8 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         assert payment.confirmed_by is not None
         assert order.paid_at is not None and order.paid_at > order.created_at
     # One cart across two booths.
-    assert Checkout.objects.count() == 19
-    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 19
+    assert Checkout.objects.count() == 20
+    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 20
     two_booths = [c for c in Checkout.objects.all() if c.orders.count() == 2]
     assert len(two_booths) == 1
     # Both demo owners see orders in their dashboards; the one still waiting for the
@@ -552,11 +570,11 @@ def test_reset_reloads_the_same_orders_and_payment_settings(demo):
     counts = (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count())
 
     rebuilt = demo_load(scale=1, reset=True)
-    assert rebuilt.orders == 20
+    assert rebuilt.orders == 21
     assert order_snapshot() == before
     assert snapshot() == stock
     assert (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count()) == counts
-    assert Order.objects.count() == 20
+    assert Order.objects.count() == 21
     assert (
         sorted(ExhibitorPaymentSettings.objects.values_list("qris_payload", flat=True))
         == qris_before

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from gelar.audit.models import AuditEntry
 from gelar.catalog.models import Product
@@ -25,7 +25,8 @@ from gelar.orders.services import (
     order_set_status,
     reservations_expire,
 )
-from gelar.testing import at, build_expo, make_product, make_user
+from gelar.payments.models import ExhibitorPaymentSettings
+from gelar.testing import accept_every_payment, at, build_expo, make_product, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ COURIER = DeliveryInfo(
 
 @pytest.fixture
 def world():
-    return build_expo()
+    return accept_every_payment(build_expo())
 
 
 @pytest.fixture
@@ -85,7 +86,9 @@ def test_checkout_makes_one_order_per_booth_with_server_prices(world, snack):
     assert shirt_order.delivery_method == "pickup"
     assert shirt_order.address == ""
     assert (shirt_order.subtotal, shirt_order.unique_code, shirt_order.total) == (300000, 0, 300000)
-    assert shirt_order.reserved_until == NOW + datetime.timedelta(minutes=15)
+    # Cash is paid at the booth: the buyer gets three hours to come; transfers 15 minutes.
+    assert shirt_order.reserved_until == NOW + datetime.timedelta(hours=3)
+    assert snack_order.reserved_until == NOW + datetime.timedelta(minutes=15)
     assert snack_order.exhibitor == world.amplang
     assert snack_order.city == "Kota Pekalongan"
     code = snack_order.pk % 999 + 1
@@ -167,7 +170,7 @@ def test_hidden_unknown_and_applicants_products_are_refused(world):
 
 
 def test_a_product_of_another_expo_is_refused(world):
-    other = build_expo(suffix="-2")
+    other = accept_every_payment(build_expo(suffix="-2"))
     with pytest.raises(ProductsUnavailable):
         submit(world, [(other.shirt, 1)])
 
@@ -226,6 +229,21 @@ def test_bad_delivery_or_payment_is_refused(world, delivery, payment_method, cod
         submit(world, [(world.shirt, 1)], delivery=delivery, payment_method=payment_method)
     assert error.value.code == code
     assert stock(world.shirt) == 3
+
+
+def test_a_method_the_booth_does_not_accept_is_refused_and_nothing_reserved(world, snack):
+    ExhibitorPaymentSettings.objects.filter(exhibitor=world.amplang).update(bank_name="")
+    with pytest.raises(CheckoutInvalid) as error:
+        submit(world, [(world.shirt, 1), (snack, 2)], payment_method="transfer")
+    assert (error.value.code, error.value.field) == (
+        "payment_method_not_accepted",
+        "payment_method",
+    )
+    assert error.value.message == (
+        "Amplang Café Banjarbaru tidak menerima Transfer bank; pilih metode pembayaran lain."
+    )
+    assert (stock(world.shirt), stock(snack)) == (3, 10)
+    assert not Checkout.objects.exists()
 
 
 def test_an_online_only_booth_has_no_pickup(world, snack):
@@ -369,6 +387,31 @@ def test_the_management_command_expires(world, capsys):
     assert stock(world.shirt) == 3
 
 
+def test_the_management_command_keeps_expiring_every_n_seconds(world, capsys, monkeypatch):
+    from gelar.orders.management.commands import expire_reservations
+
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 1:
+            submit(world, [(world.shirt, 1)], key="later", now=at(24, 9))
+        else:
+            raise KeyboardInterrupt  # Ctrl-C, or the demo's trap
+
+    monkeypatch.setattr(expire_reservations.time, "sleep", sleep)
+    submit(world, [(world.shirt, 1)], now=at(24, 9))
+    call_command("expire_reservations", every=60)
+    assert sleeps == [60, 60]
+    assert capsys.readouterr().out == "1 order(s) expired\n1 order(s) expired\n"
+    assert stock(world.shirt) == 3
+
+
+def test_the_management_command_refuses_a_busy_loop():
+    with pytest.raises(CommandError):
+        call_command("expire_reservations", every=1)
+
+
 def test_an_order_moves_along_the_allowed_transitions_only(world, snack):
     pickup = submit(world, [(world.shirt, 1)], delivery=PICKUP, key="a").orders.get()
     courier = submit(world, [(snack, 1)], key="b").orders.get()
@@ -405,7 +448,7 @@ def test_cancelling_a_paid_order_gives_the_stock_back(world):
 
 
 def test_order_numbers_carry_the_expo_initials_and_year():
-    other_world = build_expo(suffix="-2", name="Batang Craft Fair")
+    other_world = accept_every_payment(build_expo(suffix="-2", name="Batang Craft Fair"))
     checkout = submit(other_world, [(other_world.shirt, 1)])
     order = checkout.orders.get()
     assert order.number.startswith("BCF21-")
@@ -416,3 +459,60 @@ def test_make_product_helper_stock_is_untouched_by_failed_checkouts(world):
     with pytest.raises(OutOfStock):
         submit(world, [(product, 1), (world.sold_out, 1)])
     assert stock(product) == 1
+
+
+# --- cash on pick-up ------------------------------------------------------------------
+
+
+def cash_order(world):
+    return submit(world, [(world.shirt, 1)], delivery=PICKUP, payment_method="cash").orders.get()
+
+
+def test_a_cash_order_is_made_ready_before_payment_and_paid_at_the_hand_over(world):
+    order = cash_order(world)
+    seller = make_user(email="siti@example.com")
+
+    order = order_set_status(order=order, actor=seller, status="ready_for_pickup")
+    assert (order.status, order.paid_at) == ("ready_for_pickup", None)
+    # Ready orders no longer expire: the exhibitor set the goods aside.
+    assert reservations_expire(now=NOW + datetime.timedelta(days=1)) == 0
+    with pytest.raises(InvalidTransition) as error:
+        order_set_status(order=order, actor=seller, status="completed")
+    assert error.value.message == (
+        f"Pesanan {order.number} belum dibayar; konfirmasi pembayarannya dulu."
+    )
+
+    order = order_mark_paid(order=order, actor=seller, amount=150000, now=NOW)
+    assert (order.status, order.paid_at) == ("ready_for_pickup", NOW)
+    order = order_set_status(order=order, actor=seller, status="completed")
+    assert order.status == "completed"
+    assert stock(world.shirt) == 2
+    assert list(
+        AuditEntry.objects.filter(object_id=str(order.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["order.create", "order.ready_for_pickup", "order.paid", "order.completed"]
+
+
+def test_a_cash_order_nobody_collects_is_cancelled_and_its_stock_comes_back(world):
+    order = cash_order(world)
+    order = order_set_status(order=order, actor=None, status="ready_for_pickup")
+    order_cancel(order=order, actor=None, reason="Not collected by closing time")
+    assert stock(world.shirt) == 3
+
+
+def test_an_unready_cash_order_expires_after_three_hours(world):
+    order = cash_order(world)
+    assert reservations_expire(now=NOW + datetime.timedelta(minutes=179)) == 0
+    assert reservations_expire(now=NOW + datetime.timedelta(minutes=180)) == 1
+    order.refresh_from_db()
+    assert order.status == "expired"
+    assert stock(world.shirt) == 3
+
+
+def test_only_cash_orders_are_ready_before_payment(world):
+    order = submit(world, [(world.shirt, 1)], delivery=PICKUP, payment_method="qris").orders.get()
+    with pytest.raises(InvalidTransition):
+        order_set_status(order=order, actor=None, status="ready_for_pickup")
+    order.refresh_from_db()
+    assert order.status == "awaiting_payment"

@@ -37,7 +37,7 @@ from gelar.orders.services import (
     checkout_submit,
     reservations_expire,
 )
-from gelar.testing import at, build_expo, make_product
+from gelar.testing import accept_every_payment, at, build_expo, make_product
 
 pytestmark = [
     # The regions come from a data migration: restore them after the flush.
@@ -58,7 +58,7 @@ COURIER = DeliveryInfo(
 
 @pytest.fixture
 def flash_sale():
-    world = build_expo()
+    world = accept_every_payment(build_expo())
     product = make_product(
         exhibitor=world.batik, name="Batik Promo Wali Kota", price=99000, stock=STOCK, images=0
     )

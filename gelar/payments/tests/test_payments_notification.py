@@ -31,7 +31,7 @@ from gelar.payments.tests.test_midtrans import (
     GOPAY_SETTLEMENT,
     PERMATA_EXPIRE,
 )
-from gelar.testing import at, build_expo
+from gelar.testing import at, build_expo, make_payment_settings
 
 KEY = "SB-Mid-server-gelar-endpoint-test"
 URL = "/api/v1/payments/midtrans/notification"
@@ -70,6 +70,7 @@ def world():
 
 @pytest.fixture
 def order(world) -> Order:
+    make_payment_settings(exhibitor=world.batik, gateway=True)
     checkout = checkout_submit(
         expo=world.expo,
         buyer=BuyerInfo(name="Rina Kusuma", whatsapp="081234567890"),
@@ -116,6 +117,30 @@ def test_settlement_marks_the_order_paid_once_however_often_it_is_sent(order, wo
     assert stored.payload == payload
     assert AuditEntry.objects.filter(action="order.paid", object_id=str(order.pk)).count() == 1
     assert Product.objects.get(pk=world.shirt.pk).stock == 1
+
+
+def test_the_payment_the_buyer_started_is_the_one_confirmed(client, order):
+    started = Payment.objects.create(
+        order=order,
+        method="gateway",
+        amount=order.total,
+        gateway_token="66e4fa55-fdac-4ef9-91b5-733b97d1b862",
+        gateway_redirect_url="https://app.sandbox.midtrans.com/snap/v2/vtweb/66e4fa55",
+    )
+
+    assert post(client, for_order(GOPAY_SETTLEMENT, order)) == (
+        200,
+        {"action": "apply", "order_status": "paid"},
+    )
+
+    payment = Payment.objects.get()
+    assert payment.pk == started.pk
+    assert (payment.status, payment.amount, payment.gateway_transaction_id) == (
+        "confirmed",
+        300000,
+        GOPAY_SETTLEMENT["transaction_id"],
+    )
+    assert payment.gateway_token == "66e4fa55-fdac-4ef9-91b5-733b97d1b862"
 
 
 def test_pending_then_settlement_then_a_late_pending(client, order):
@@ -240,6 +265,7 @@ def test_without_a_server_key_the_endpoint_is_503(client, order):
     reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to show",
 )
 def test_two_identical_notifications_at_once_pay_once(world):
+    make_payment_settings(exhibitor=world.batik, gateway=True)
     checkout = checkout_submit(
         expo=world.expo,
         buyer=BuyerInfo(name="Rina Kusuma", whatsapp="081234567890"),

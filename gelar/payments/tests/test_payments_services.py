@@ -175,7 +175,9 @@ def test_transfer_instructions_include_the_unique_code(world, owner):
 def test_cash_and_a_withdrawn_method(world, owner):
     cash = payment_instructions(order=order_of(world, method="cash"))
     assert (cash.method, cash.total, cash.available) == ("cash", 150000, True)
+    configure(world, owner, qris_payload=BIOLBE)
     qris_order = order_of(world, method="qris", key="k2")
+    configure(world, owner, qris_payload="")  # withdrawn after the checkout
     assert payment_instructions(order=qris_order).available is False
 
 
@@ -183,6 +185,7 @@ def test_cash_and_a_withdrawn_method(world, owner):
 
 
 def test_confirm_marks_the_order_paid_and_records_the_payment(world, owner):
+    configure(world, owner, qris_payload=BIOLBE, **BANK)
     order = order_of(world, method="transfer")
 
     payment = payment_confirm(order=order, actor=owner, amount=order.total)
@@ -201,6 +204,7 @@ def test_confirm_marks_the_order_paid_and_records_the_payment(world, owner):
 
 
 def test_confirm_refuses_a_wrong_amount_a_second_time_and_an_expired_order(world, owner):
+    configure(world, owner, qris_payload=BIOLBE, **BANK)
     order = order_of(world, method="transfer")
     with pytest.raises(AmountMismatch):
         payment_confirm(order=order, actor=owner, amount=150000)

@@ -13,7 +13,9 @@
       if (!response.ok) return;
       const body = await response.json();
       const now = body.orders.map((o) => `${o.number}=${o.status};`).join("");
-      if (now !== shown) window.location.reload();
+      // The page's own address, not reload(): after a refused "pay online" POST the
+      // browser shows the POST's answer, and reloading it would post again.
+      if (now !== shown) window.location.assign(el.dataset.page);
     } catch (_) {
       // Offline for a moment: try again at the next tick.
     }

@@ -1,11 +1,17 @@
 """Release the stock of unpaid orders whose reservation is over.
 
-Run it every minute (cron or a systemd timer) until the task queue of issue 9
-schedules gelar.orders.services.reservations_expire itself. Running it twice at
-once is safe: each order is expired, and its stock given back, by one run only.
+`expire_reservations` runs once (for cron or a systemd timer);
+`expire_reservations --every 60` keeps running and expires every minute (the
+demo starts it beside the web server). Until the task queue of issue 9
+schedules gelar.orders.services.reservations_expire itself, one of the two must
+run in every deployment. Running several at once is safe: each order is
+expired, and its stock given back, by one run only.
 """
 
-from django.core.management.base import BaseCommand
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from gelar.orders.services import reservations_expire
 
@@ -13,6 +19,27 @@ from gelar.orders.services import reservations_expire
 class Command(BaseCommand):
     help = "Expire unpaid orders past their reservation and give their stock back."
 
-    def handle(self, *args, **options):
-        expired = reservations_expire()
-        self.stdout.write(f"{expired} order(s) expired")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="keep running, expiring every SECONDS (at least 5) until interrupted",
+        )
+
+    def handle(self, *args, every=None, **options):
+        if every is None:
+            self.stdout.write(f"{reservations_expire()} order(s) expired")
+            return
+        if every < 5:
+            raise CommandError("--every must be at least 5 seconds")
+        try:
+            while True:
+                # A database restart between runs must not end the loop.
+                close_old_connections()
+                expired = reservations_expire()
+                if expired:
+                    self.stdout.write(f"{expired} order(s) expired")
+                time.sleep(every)
+        except KeyboardInterrupt:
+            return
