@@ -30,6 +30,7 @@ from gelar.orders.services import (
     OutOfStock,
     ProductsUnavailable,
     checkout_submit,
+    order_awaits_payment,
 )
 from gelar.payments.gateway import GatewayPaymentError, gateway_payment_start
 from gelar.payments.selectors import refunds_by_order
@@ -164,7 +165,7 @@ class PayOut(Schema):
 
 
 def _payment(order: Order) -> dict | None:
-    if order.status != Order.Status.AWAITING_PAYMENT:
+    if not order_awaits_payment(order):
         return None
     found = payment_instructions(order=order)
     return {

@@ -161,7 +161,7 @@ def _order_page(
             "lines": list(order.lines.all()),
             # What to match when the money arrives; only while it is awaited.
             "instructions": payment_instructions(order=order)
-            if order.status == Status.AWAITING_PAYMENT
+            if orders.order_awaits_payment(order)
             else None,
             "payments": list(order.payments.select_related("confirmed_by")),
             "refunds": list(order.refunds.select_related("recorded_by")),
@@ -169,7 +169,8 @@ def _order_page(
             "refunded_amount": refunded,
             "refund_due": payments.refund_due(order),
             "history": list(selectors.order_history(order=order)),
-            "can_confirm": Status.PAID in next_statuses,
+            # A cash order ready for pick-up is paid at the hand-over.
+            "can_confirm": orders.order_awaits_payment(order),
             "can_cancel": Status.CANCELLED in next_statuses,
             "can_refund": order.paid_at is not None and paid > refunded,
             "confirm_form": confirm_form or forms.PaymentConfirmForm(),

@@ -117,7 +117,11 @@ def gateway_payment_start(*, order: Order, now: datetime | None = None) -> Payme
         token, url = _checked_answer(answer)
     except Exception as error:
         # Whatever went wrong, the claim must not block the next press.
-        Payment.objects.filter(pk=claim.pk, gateway_redirect_url="").delete()
+        # Only while it is still a claim: a settlement arriving meanwhile made it
+        # the record of a real payment.
+        Payment.objects.filter(
+            pk=claim.pk, status=Payment.Status.PENDING, gateway_redirect_url=""
+        ).delete()
         if not isinstance(error, midtrans.ChargeFailed):
             raise
         log.warning(

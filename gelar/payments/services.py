@@ -336,13 +336,22 @@ def _process(*, notification: midtrans.Notification, payload: dict) -> Notificat
             transaction_status=notification.transaction_status,
             fraud_status=fraud_status,
         ).first()
+        if seen is not None and seen.needs_review:
+            # Flagged for a person already: record nothing more on this transaction's
+            # status until they have looked (a refund written now would be counted
+            # again by whoever resolves the flag).
+            return NotificationResult(
+                action=midtrans.Action.DUPLICATE.value,
+                reason="stored already",
+                order_status=order.status,
+            )
         refund = None
         if notification.status is midtrans.PaymentStatus.REFUNDED:
             refund = _gateway_refund(order=order, notification=notification, payload=payload)
         # A refund sent again under a stored status is a duplicate unless it brings a
-        # new total (see below); one flagged for review already stays flagged once.
+        # new total (see below).
         repeat = refund is None or refund.action is midtrans.Action.IGNORE
-        if seen is not None and (repeat or seen.needs_review):
+        if seen is not None and repeat:
             return NotificationResult(
                 action=midtrans.Action.DUPLICATE.value,
                 reason="stored already",

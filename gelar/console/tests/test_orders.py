@@ -37,7 +37,7 @@ from gelar.orders.services import (
     checkout_submit,
 )
 from gelar.payments.models import Payment, Refund
-from gelar.payments.services import payment_confirm
+from gelar.payments.services import payment_confirm, refund_record
 from gelar.testing import (
     ExpoWorld,
     build_expo,
@@ -630,6 +630,12 @@ def test_csv_export_content(client, shop):
         actor=shop.staff,
         now=datetime.datetime(2021, 11, 24, 3, 15, tzinfo=UTC),  # 11.15 WITA
     )
+    refund_record(
+        order=shop.qris_order, actor=shop.staff, amount=1000, method="cash", reason="Salah hitung"
+    )
+    refund_record(
+        order=shop.qris_order, actor=shop.staff, amount=500, method="cash", reason="Ongkos"
+    )
     client.force_login(shop.admin)
 
     response = client.get(reverse("console:orders_export", args=[shop.expo.slug]))
@@ -664,6 +670,7 @@ def test_csv_export_content(client, shop):
             "0",
             "300000",
             "2021-11-24 11:15",
+            "1500",
         ],
         [
             amplang.number,
@@ -678,6 +685,7 @@ def test_csv_export_content(client, shop):
             str(amplang.unique_code),
             str(75000 + amplang.unique_code),
             "",
+            "0",
         ],
         [
             dewi.number,
@@ -692,6 +700,7 @@ def test_csv_export_content(client, shop):
             str(dewi.unique_code),
             str(150000 + dewi.unique_code),
             "",
+            "0",
         ],
     ]
     assert header[0] == translation.gettext("Order number")
@@ -719,3 +728,9 @@ def test_csv_export_defuses_formulas_in_buyer_names(client, shop):
     rows = read_csv(client.get(reverse("console:orders_export", args=[shop.expo.slug])))
     row = next(row for row in rows if row[0] == checkout.orders.get().number)
     assert row[3] == '\'=HYPERLINK("http://evil.example","klik")'
+
+
+@pytest.mark.parametrize("number", ["%00", "PHE21%00", "x" * 300, "%F0%9F%9B%8D"])
+def test_a_malformed_number_is_404_not_an_error(client, shop, number):
+    client.force_login(shop.staff)
+    assert client.get(f"/console/{shop.expo.slug}/orders/{number}/").status_code == 404

@@ -559,3 +559,9 @@ def test_order_list_queries_do_not_grow_with_orders(client, shop):
     assert len(large.captured_queries) == len(small.captured_queries), [
         q["sql"][:80] for q in large.captured_queries
     ]
+
+
+@pytest.mark.parametrize("number", ["%00", "PHE21%00", "x" * 300, "%F0%9F%9B%8D"])
+def test_a_malformed_number_is_404_not_an_error(client, shop, number):
+    client.force_login(shop.owner)
+    assert client.get(f"/umkm/{shop.batik.slug}/pesanan/{number}/").status_code == 404

@@ -407,6 +407,30 @@ def test_the_management_command_keeps_expiring_every_n_seconds(world, capsys, mo
     assert stock(world.shirt) == 3
 
 
+def test_the_management_command_loop_survives_a_database_error(world, capsys, monkeypatch):
+    from django.db import OperationalError
+
+    from gelar.orders.management.commands import expire_reservations
+
+    runs = []
+
+    def flaky(**kwargs):
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError("database is locked")
+        return 2
+
+    def sleep(seconds):
+        if len(runs) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(expire_reservations, "reservations_expire", flaky)
+    monkeypatch.setattr(expire_reservations.time, "sleep", sleep)
+    call_command("expire_reservations", every=60)
+    assert len(runs) == 2
+    assert capsys.readouterr().out == "2 order(s) expired\n"
+
+
 def test_the_management_command_refuses_a_busy_loop():
     with pytest.raises(CommandError):
         call_command("expire_reservations", every=1)

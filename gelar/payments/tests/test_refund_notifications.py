@@ -340,3 +340,28 @@ def test_refunded_total(changes, status, expected):
     found = midtrans.refunded_total(payload, transaction_status=status, gross_amount=30000)
 
     assert found == expected
+
+
+def test_nothing_more_is_recorded_on_a_status_flagged_for_review(order):
+    post_json(for_order(PARTIAL_REFUND, order))
+    owner = make_user(email="siti@example.com")
+    refund_record(order=order, actor=owner, amount=285000, method="cash", reason="Uang tunai")
+    flagged = for_order(
+        PARTIAL_REFUND,
+        order,
+        refund_amount="20000.00",
+        refunds=[*PARTIAL_REFUND["refunds"], THIRD_REFUND],
+    )
+    assert post_json(flagged)[1]["action"] == "review"
+    # The person resolving the flag gives back the cash refund; Midtrans then sends
+    # a later total that could now be recorded: it waits for the person too.
+    Refund.objects.filter(amount=285000).delete()
+    later = for_order(
+        PARTIAL_REFUND,
+        order,
+        refund_amount="25000.00",
+        refunds=[*PARTIAL_REFUND["refunds"], THIRD_REFUND],
+    )
+
+    assert post_json(later) == (200, {"action": "duplicate", "order_status": "paid"})
+    assert [amount for amount, _m, _r in refunds_of(order)] == [12000]

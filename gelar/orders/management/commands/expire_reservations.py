@@ -8,12 +8,15 @@ run in every deployment. Running several at once is safe: each order is
 expired, and its stock given back, by one run only.
 """
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from gelar.orders.services import reservations_expire
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -37,9 +40,15 @@ class Command(BaseCommand):
             while True:
                 # A database restart between runs must not end the loop.
                 close_old_connections()
-                expired = reservations_expire()
-                if expired:
-                    self.stdout.write(f"{expired} order(s) expired")
+                try:
+                    expired = reservations_expire()
+                except DatabaseError:
+                    # A locked SQLite file or a restarting server: try at the next tick
+                    # rather than stop releasing reservations for good.
+                    log.exception("expire_reservations run failed; retrying in %ss", every)
+                else:
+                    if expired:
+                        self.stdout.write(f"{expired} order(s) expired")
                 time.sleep(every)
         except KeyboardInterrupt:
             return
