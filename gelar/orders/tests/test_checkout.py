@@ -400,6 +400,9 @@ def test_the_management_command_keeps_expiring_every_n_seconds(world, capsys, mo
             raise KeyboardInterrupt  # Ctrl-C, or the demo's trap
 
     monkeypatch.setattr(expire_reservations.time, "sleep", sleep)
+    # The loop drops stale connections between runs; in a test that would close the
+    # connection holding the test's transaction (PostgreSQL, CONN_MAX_AGE).
+    monkeypatch.setattr(expire_reservations, "close_old_connections", lambda: None)
     submit(world, [(world.shirt, 1)], now=at(24, 9))
     call_command("expire_reservations", every=60)
     assert sleeps == [60, 60]
@@ -426,6 +429,9 @@ def test_the_management_command_loop_survives_a_database_error(world, capsys, mo
 
     monkeypatch.setattr(expire_reservations, "reservations_expire", flaky)
     monkeypatch.setattr(expire_reservations.time, "sleep", sleep)
+    # The loop drops stale connections between runs; in a test that would close the
+    # connection holding the test's transaction (PostgreSQL, CONN_MAX_AGE).
+    monkeypatch.setattr(expire_reservations, "close_old_connections", lambda: None)
     call_command("expire_reservations", every=60)
     assert len(runs) == 2
     assert capsys.readouterr().out == "2 order(s) expired\n"
