@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "channels",
     "ninja",
     "allauth",
     "allauth.account",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "gelar.catalog",
     "gelar.orders",
     "gelar.payments",
+    "gelar.live",
     "gelar.public",
     "gelar.shop",
     "gelar.console",
@@ -146,6 +148,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live events (gelar.live): Redis reaches the viewers of every app process; the
+# in-memory layer only those of this process, which is all the embedded set-up runs.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

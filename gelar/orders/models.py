@@ -156,6 +156,16 @@ class OrderLine(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_LINE_QUANTITY)],
     )
     line_total = RupiahField(_("line total (Rp)"))
+    # The live pin the buyer bought it from ("Beli sekarang" during a session), for the
+    # session's stats; attribution only, so a deleted pin leaves the line alone.
+    live_pin = models.ForeignKey(
+        "live.Pin",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+        verbose_name=_("live pin"),
+    )
 
     class Meta:
         ordering = ["pk"]

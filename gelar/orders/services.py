@@ -41,6 +41,7 @@ from gelar.catalog.selectors import public_products
 from gelar.common.validators import normalize_whatsapp
 from gelar.events.models import Expo
 from gelar.exhibitors.models import Participation
+from gelar.live.models import Pin
 from gelar.orders.models import MAX_LINE_QUANTITY, Checkout, Order, OrderLine
 from gelar.payments.methods import payment_methods_by_exhibitor
 
@@ -94,10 +95,15 @@ class BuyerInfo:
 
 @dataclass(frozen=True)
 class LineRequest:
-    """All a client may say about a line: which product and how many -- never a price."""
+    """All a client may say about a line: which product and how many -- never a price.
+
+    `pin_id`: the live pin the product was bought from, for the session's stats; a
+    pin of another expo or another product is ignored (never fails a checkout).
+    """
 
     product_id: int
     quantity: int
+    pin_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,7 @@ def checkout_submit(
     missing = sorted(set(quantities) - set(sellable))
     if missing:
         raise ProductsUnavailable(product_ids=missing)
+    pins = _live_pins(expo=expo, lines=lines)
     exhibitors = {p.exhibitor_id: p.exhibitor for p in sellable.values()}
     accepted = payment_methods_by_exhibitor(exhibitor_ids=exhibitors)
     choices = {
@@ -283,6 +290,7 @@ def checkout_submit(
                 buyer_email=buyer.email,
             )
             products = _reserve_stock(quantities=quantities, lock=lock)
+            _stock_moved(quantities)
             by_exhibitor: dict[int, list[Product]] = defaultdict(list)
             for product in products:
                 by_exhibitor[product.exhibitor_id].append(product)
@@ -293,6 +301,7 @@ def checkout_submit(
                     exhibitor=exhibitors[exhibitor_id],
                     products=by_exhibitor[exhibitor_id],
                     quantities=quantities,
+                    pins=pins,
                     choice=choices[exhibitor_id],
                     reserved_until=now + reservation_time(choices[exhibitor_id].payment_method),
                 )
@@ -415,6 +424,7 @@ def _create_order(
     exhibitor,
     products: list[Product],
     quantities: Mapping[int, int],
+    pins: Mapping[int, int],
     choice: _BoothChoice,
     reserved_until: datetime,
 ) -> Order:
@@ -425,6 +435,7 @@ def _create_order(
             unit_price=product.price,
             quantity=quantities[product.pk],
             line_total=product.price * quantities[product.pk],
+            live_pin_id=pins.get(product.pk),
         )
         for product in products
     ]
@@ -549,6 +560,30 @@ def _merge_lines(lines: Sequence[LineRequest]) -> dict[int, int]:
             code="too_many_lines",
         )
     return dict(merged)
+
+
+def _live_pins(*, expo: Expo, lines: Sequence[LineRequest]) -> dict[int, int]:
+    """{product id: pin id} for the lines that name a pin of this expo and this product.
+
+    Attribution only feeds the live stats: a stale, forged or foreign pin id is
+    dropped silently rather than refusing the buyer's order. It is left out of the
+    idempotency fingerprint for the same reason.
+    """
+    asked = {
+        line.product_id: line.pin_id
+        for line in reversed(lines)
+        if _is_int(line.pin_id) and 0 < line.pin_id <= 2**63 - 1
+    }
+    if not asked:
+        return {}
+    found = set(
+        Pin.objects.filter(
+            pk__in=set(asked.values()), session__expo=expo, product_id__in=list(asked)
+        ).values_list("pk", "product_id")
+    )
+    return {
+        product_id: pin_id for product_id, pin_id in asked.items() if (pin_id, product_id) in found
+    }
 
 
 def _is_int(value) -> bool:
@@ -819,10 +854,18 @@ def _refusal(order: Order, target: str) -> InvalidTransition:
 
 def _release_stock(order: Order) -> None:
     # pk order, like the checkout, so a release and a checkout cannot deadlock.
-    for product_id, quantity in order.lines.order_by("product_id").values_list(
-        "product_id", "quantity"
-    ):
+    lines = list(order.lines.order_by("product_id").values_list("product_id", "quantity"))
+    for product_id, quantity in lines:
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    _stock_moved([product_id for product_id, _quantity in lines])
+
+
+def _stock_moved(product_ids) -> None:
+    """After commit, viewers of a live session pinning one of these see the new stock."""
+    from gelar.live.services import stock_changed  # late: live may read orders, no cycle
+
+    ids = sorted(product_ids)
+    transaction.on_commit(lambda: stock_changed(product_ids=ids))
 
 
 def _audit(order: Order, *, actor, action: str, changes: dict) -> None:

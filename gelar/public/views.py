@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found as django_page_not_found
@@ -21,6 +22,9 @@ from gelar.events import selectors as events
 from gelar.events.models import Expo
 from gelar.exhibitors import selectors as exhibitors
 from gelar.exhibitors.models import Participation
+from gelar.live import services as live
+from gelar.live.chat import chat_history
+from gelar.live.models import Viewer
 from gelar.public.embeds import player_for, whatsapp_url
 from gelar.public.floorplan import draw_hall
 
@@ -61,6 +65,33 @@ def expo_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/expo_list.html", {"listing": listing})
 
 
+def _live_panel(request: HttpRequest, session) -> dict:
+    """The session's live state rendered into the page: a late joiner without
+    JavaScript still sees what is pinned; live.js takes over from it."""
+    snapshot = live.live_snapshot(session=session)
+    key = request.COOKIES.get(live.VIEWER_COOKIE, "")
+    viewer = Viewer.objects.filter(expo=session.expo, key=key).first() if key else None
+    return {
+        "snapshot": snapshot,
+        "pin": snapshot["pin"],
+        "history": chat_history(session=session),
+        "viewer_name": viewer.display_name if viewer else "",
+        "urls": {
+            "socket": f"/ws/live/{session.pk}/",
+            "state": reverse("api-v1:live_session", args=[session.pk]),
+            "viewer": reverse("api-v1:live_viewer", args=[session.pk]),
+            "chat": reverse("api-v1:live_chat", args=[session.pk]),
+            "click": reverse("api-v1:live_pin_click", args=[0]),
+        },
+        "texts": {
+            "left": _("%(count)s left"),
+            "sold_out": _("Sold out"),
+            "watching": _("%(count)s watching"),
+            "offline": _("Connection lost; showing updates every few seconds."),
+        },
+    }
+
+
 def expo_home(request: HttpRequest, slug: str) -> HttpResponse:
     expo = _expo_or_404(slug, with_agenda=True)
     on_air = events.agenda_on_air(expo=expo, now=timezone.now())
@@ -71,6 +102,7 @@ def expo_home(request: HttpRequest, slug: str) -> HttpResponse:
         _expo_context(
             expo,
             on_air=on_air,
+            live=_live_panel(request, on_air.current) if on_air.current else None,
             player=player_for(stream_url),
             agenda=events.agenda_days(expo=expo),
             featured=catalog.featured_products(expo=expo),

@@ -1,5 +1,9 @@
 """The buyer's cart: per expo, {product id: quantity} in the session.
 
+Beside it, per expo, {product id: live pin id} for products added with "Beli
+sekarang" while pinned in a live session; the checkout carries the pin onto the
+order line for the session's stats (gelar.orders.services checks it).
+
 The session holds only ids and quantities, never a price or a name: every
 page prices the cart again from the database (price_cart), so a stale or
 forged session cannot change what is charged -- and checkout_submit prices it
@@ -21,6 +25,7 @@ from gelar.orders.models import MAX_LINE_QUANTITY
 from gelar.orders.services import MAX_CHECKOUT_LINES
 
 SESSION_KEY = "shop_cart"
+PINS_KEY = "shop_cart_pins"
 # The largest primary key (BigAutoField): a bigger number is no product, and the
 # database driver would refuse to even compare it.
 MAX_ID = 2**63 - 1
@@ -53,7 +58,32 @@ def cart_quantities(session: SessionBase, *, expo: Expo) -> dict[int, int]:
     return dict(list(cleaned.items())[:MAX_CHECKOUT_LINES])
 
 
-def _store(session: SessionBase, *, expo: Expo, quantities: dict[int, int]) -> None:
+def cart_pins(session: SessionBase, *, expo: Expo) -> dict[int, int]:
+    """{product id: live pin id} of the expo's cart lines bought from a pin, junk left out."""
+    raw = session.get(PINS_KEY, {})
+    pins = raw.get(str(expo.pk), {}) if isinstance(raw, dict) else {}
+    if not isinstance(pins, dict):
+        return {}
+    quantities = cart_quantities(session, expo=expo)
+    return {
+        int(key): pin_id
+        for key, pin_id in pins.items()
+        if isinstance(key, str)
+        and key.isdigit()
+        and int(key) in quantities
+        and isinstance(pin_id, int)
+        and not isinstance(pin_id, bool)
+        and 0 < pin_id <= MAX_ID
+    }
+
+
+def _store(
+    session: SessionBase,
+    *,
+    expo: Expo,
+    quantities: dict[int, int],
+    pins: dict[int, int] | None = None,
+) -> None:
     raw = session.get(SESSION_KEY, {})
     carts = dict(raw) if isinstance(raw, dict) else {}
     if quantities:
@@ -61,6 +91,22 @@ def _store(session: SessionBase, *, expo: Expo, quantities: dict[int, int]) -> N
     else:
         carts.pop(str(expo.pk), None)
     session[SESSION_KEY] = carts
+    # Pins only for lines still in the cart.
+    kept = {
+        pk: pin_id
+        for pk, pin_id in (cart_pins(session, expo=expo) if pins is None else pins).items()
+        if pk in quantities
+    }
+    raw = session.get(PINS_KEY, {})
+    all_pins = dict(raw) if isinstance(raw, dict) else {}
+    if kept:
+        all_pins[str(expo.pk)] = {str(pk): pin_id for pk, pin_id in kept.items()}
+    else:
+        all_pins.pop(str(expo.pk), None)
+    if all_pins:
+        session[PINS_KEY] = all_pins
+    else:
+        session.pop(PINS_KEY, None)
 
 
 def cart_count(session: SessionBase, *, expo: Expo) -> int:
@@ -68,8 +114,17 @@ def cart_count(session: SessionBase, *, expo: Expo) -> int:
     return sum(cart_quantities(session, expo=expo).values())
 
 
-def cart_add(session: SessionBase, *, expo: Expo, product: Product, quantity: int) -> int:
+def cart_add(
+    session: SessionBase,
+    *,
+    expo: Expo,
+    product: Product,
+    quantity: int,
+    pin_id: int | None = None,
+) -> int:
     """Add `quantity` of a public product; returns the new quantity of its line.
+
+    `pin_id`: the live pin it was added from; the line keeps the latest one.
 
     Raises CartError for a sold-out product, a line above 100 or above the stock,
     and a cart with too many different products.
@@ -92,7 +147,10 @@ def cart_add(session: SessionBase, *, expo: Expo, product: Product, quantity: in
             _("A cart can hold at most %(max)s different products.") % {"max": MAX_CHECKOUT_LINES}
         )
     quantities[product.pk] = new
-    _store(session, expo=expo, quantities=quantities)
+    pins = cart_pins(session, expo=expo)
+    if pin_id is not None:
+        pins[product.pk] = pin_id
+    _store(session, expo=expo, quantities=quantities, pins=pins)
     return new
 
 

@@ -25,6 +25,13 @@ def quantity_field(**kwargs) -> forms.IntegerField:
 class AddToCartForm(forms.Form):
     product = forms.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = quantity_field(required=False)
+    # The live pin of "Beli sekarang" (for the session's stats); junk is ignored, never
+    # a reason to refuse the product.
+    pin = forms.CharField(required=False, max_length=20)
+
+    def clean_pin(self) -> int | None:
+        pin = self.cleaned_data.get("pin", "")
+        return int(pin) if pin.isdigit() and 0 < int(pin) <= MAX_ID else None
 
     def clean_quantity(self) -> int:
         # An absent quantity (the booth page's one-tap button) means one.

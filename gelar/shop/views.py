@@ -25,6 +25,7 @@ from gelar.catalog.selectors import public_products
 from gelar.events import selectors as events
 from gelar.events.models import Expo
 from gelar.exhibitors.models import Participation
+from gelar.live import services as live
 from gelar.orders.models import Checkout, Order
 from gelar.orders.selectors import checkout_for_buyer
 from gelar.orders.services import (
@@ -102,11 +103,17 @@ def cart_add(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseRedirect(back)
     try:
         carts.cart_add(
-            request.session, expo=expo, product=product, quantity=form.cleaned_data["quantity"]
+            request.session,
+            expo=expo,
+            product=product,
+            quantity=form.cleaned_data["quantity"],
+            pin_id=form.cleaned_data.get("pin"),
         )
     except carts.CartError as error:
         messages.error(request, error.message)
     else:
+        if form.cleaned_data["pin"] is not None:
+            live.pin_added_to_cart(pin_id=form.cleaned_data["pin"], product_id=product.pk)
         messages.success(request, _("Added to the cart"))
     return HttpResponseRedirect(back)
 
@@ -228,11 +235,17 @@ def _submit(request, *, expo, form: CheckoutForm, priced, options) -> HttpRespon
         for exhibitor_id, method in deliveries.items()
     }
     key = data["idempotency_key"]
+    pins = carts.cart_pins(request.session, expo=expo)
     try:
         checkout = checkout_submit(
             expo=expo,
             buyer=BuyerInfo(name=data["name"], whatsapp=data["whatsapp"], email=data["email"]),
-            lines=[LineRequest(product_id=x.product_id, quantity=x.quantity) for x in priced.lines],
+            lines=[
+                LineRequest(
+                    product_id=x.product_id, quantity=x.quantity, pin_id=pins.get(x.product_id)
+                )
+                for x in priced.lines
+            ],
             idempotency_key=key,
             delivery=delivery,
             payment_method=payments,

@@ -27,9 +27,7 @@ def ready():
         delivery=DeliveryInfo(method="pickup"),
         payment_method="cash",
     )
-    order = order_set_status(
-        order=checkout.orders.get(), actor=None, status="ready_for_pickup"
-    )
+    order = order_set_status(order=checkout.orders.get(), actor=None, status="ready_for_pickup")
     return world, checkout, order
 
 

@@ -41,9 +41,7 @@ def test_the_order_page_runs_the_same_queries_for_1_or_6_booths(client):
             lines=[LineRequest(product_id=p.pk, quantity=1) for p in products],
             idempotency_key=key,
             delivery=COURIER,
-            payment_method={
-                p.exhibitor_id: methods[n % 2] for n, p in enumerate(products)
-            },
+            payment_method={p.exhibitor_id: methods[n % 2] for n, p in enumerate(products)},
         )
         with CaptureQueriesContext(connection) as queries:
             response = client.get(f"/pesanan/{checkout.token}/")
