@@ -82,7 +82,9 @@ def _locked_state(session: AgendaSession) -> LiveState:
     # get_or_create first (outside the lock it may race; the one-to-one keeps one row),
     # then lock the row: two hosts pinning at once take turns and both bump the version.
     live_state_of(session=session)
-    return LiveState.objects.select_for_update().select_related("pin").get(session=session)
+    return (
+        LiveState.objects.select_for_update(of=("self",)).select_related("pin").get(session=session)
+    )
 
 
 def _bump(state: LiveState, **fields) -> None:
