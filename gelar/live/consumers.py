@@ -23,7 +23,7 @@ from django.http import parse_cookie
 from django.utils.translation import gettext as _
 
 from gelar.events.models import AgendaSession
-from gelar.live import services
+from gelar.live import chat, services
 from gelar.live.broadcast import session_group
 from gelar.live.models import Viewer
 
@@ -48,24 +48,12 @@ def _public_session(session_id: int) -> AgendaSession | None:
         return None
 
 
-def _chat_history(session: AgendaSession) -> list[dict]:
-    try:
-        from gelar.live.chat import chat_history
-    except ImportError:  # the chat module is optional for the transport
-        return []
-    return chat_history(session=session)
-
-
 def _hello(session: AgendaSession) -> tuple[dict, list[dict]]:
-    return services.live_snapshot(session=session), _chat_history(session)
+    return services.live_snapshot(session=session), chat.chat_history(session=session)
 
 
 def _chat_post(session: AgendaSession, key: str, text) -> dict | None:
     """Post as the cookie's viewer; an error event for this socket, or None when posted."""
-    try:
-        from gelar.live import chat
-    except ImportError:
-        return _error("chat_closed", _("The chat is closed."))
     viewer = Viewer.objects.filter(expo_id=session.expo_id, key=key).first() if key else None
     if viewer is None:
         return _error("no_name", _("Enter your name before you chat."))
