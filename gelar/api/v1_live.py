@@ -138,8 +138,9 @@ def live_viewer(request: HttpRequest, session_id: int, body: ViewerIn, response:
 )
 def live_chat(request: HttpRequest, session_id: int, body: ChatIn, response: HttpResponse):
     session = _session_or_404(session_id)
-    key = request.COOKIES.get(live.VIEWER_COOKIE, "")
-    viewer = session.expo.viewers.filter(key=key).first() if key else None
+    viewer = chat.viewer_by_key(
+        expo_id=session.expo_id, key=request.COOKIES.get(live.VIEWER_COOKIE)
+    )
     try:
         if viewer is None:
             raise chat.ChatRefused(_("Enter your name before you chat."), "no_name")

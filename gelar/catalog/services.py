@@ -17,6 +17,7 @@ from gelar.audit.services import audit_record, field_changes
 from gelar.catalog.images import ProcessedImage, stored_name
 from gelar.catalog.imports import ProductRow
 from gelar.catalog.models import Product, ProductImage
+from gelar.catalog.signals import send_products_changed
 from gelar.exhibitors.models import Exhibitor
 
 MAX_PHOTOS = 8
@@ -126,6 +127,8 @@ def product_update(
         if stock != stock_seen:
             product_set_stock(product=product, actor=actor, expected=stock_seen, stock=stock)
         _add_photos(product=product, actor=actor, photos=photos, written=written)
+        if changes or price:
+            send_products_changed([product.pk])
     return product
 
 
@@ -139,6 +142,7 @@ def product_set_stock(*, product: Product, actor, expected: int, stock: int) -> 
             current = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
             raise StockChanged(current=current)
         product.stock = stock
+        send_products_changed([product.pk])
         audit_record(
             actor=actor,
             action="product.stock",
@@ -198,6 +202,7 @@ def products_import(*, exhibitor: Exhibitor, actor, rows: Sequence[ProductRow]) 
     The rows come checked from gelar.catalog.imports.read_products; an existing
     product's stock is set under a row lock, so an order cannot slip in between.
     """
+    changed: list[int] = []
     created: list[str] = []
     updated: list[str] = []
     with transaction.atomic():
@@ -249,7 +254,10 @@ def products_import(*, exhibitor: Exhibitor, actor, rows: Sequence[ProductRow]) 
                         changes=value if key is None else {key: value},
                         exhibitor=exhibitor,
                     )
+            if changes or price or stock:
+                changed.append(product.pk)
             updated.append(product.name)
+        send_products_changed(changed)
         audit_record(
             actor=actor,
             action="product.import",

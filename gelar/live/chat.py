@@ -254,12 +254,21 @@ def chat_settings_update(*, expo: Expo, actor, blocked_words: str | Sequence[str
 # --- viewers -----------------------------------------------------------------------
 
 
+_VIEWER_KEY = re.compile(r"[A-Za-z0-9_-]{1,43}")
+
+
+def viewer_by_key(*, expo_id: int, key: str | None) -> Viewer | None:
+    """The expo's viewer holding this cookie key; None for anything that is not a key
+    new_viewer_key could have made (a NUL byte must not reach PostgreSQL)."""
+    if not isinstance(key, str) or not _VIEWER_KEY.fullmatch(key):
+        return None
+    return Viewer.objects.filter(expo_id=expo_id, key=key).first()
+
+
 def viewer_for(*, expo: Expo, key: str | None, display_name: str | None) -> Viewer:
     """The viewer with this key in this expo, renamed when a new name is given, or a
     new viewer (with a new key: a client never chooses its key)."""
-    viewer = None
-    if isinstance(key, str) and 0 < len(key) <= 43:
-        viewer = Viewer.objects.filter(expo=expo, key=key).first()
+    viewer = viewer_by_key(expo_id=expo.pk, key=key)
     if viewer is None:
         name = clean_display_name(display_name, expo=expo)
         return Viewer.objects.create(expo=expo, display_name=name)

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from gelar.events.models import AgendaSession
 from gelar.live import chat, services
 from gelar.live.broadcast import session_group
-from gelar.live.models import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def _hello(session: AgendaSession) -> tuple[dict, list[dict]]:
 
 def _chat_post(session: AgendaSession, key: str, text) -> dict | None:
     """Post as the cookie's viewer; an error event for this socket, or None when posted."""
-    viewer = Viewer.objects.filter(expo_id=session.expo_id, key=key).first() if key else None
+    viewer = chat.viewer_by_key(expo_id=session.expo_id, key=key)
     if viewer is None:
         return _error("no_name", _("Enter your name before you chat."))
     try:
@@ -114,6 +113,15 @@ def _start_ticker() -> None:
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     session: AgendaSession | None = None
 
+    async def __call__(self, scope, receive, send):
+        # Channels ends a consumer whose handler raised without calling disconnect():
+        # leave the group and this process's count whatever way the socket ends, or a
+        # dead consumer would stay counted (and in memory) for good.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._leave()
+
     async def connect(self) -> None:
         try:
             session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
@@ -142,9 +150,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return ""
 
     async def disconnect(self, code) -> None:
+        await self._leave()
+
+    async def _leave(self) -> None:
         if self.session is None:
             return
         session_id = self.session.pk
+        self.session = None  # once: disconnect() and __call__'s finally both come here
         await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
         consumers = _local.get(session_id)
         if consumers is not None:
@@ -166,7 +178,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # "[" * 2000 fits in a frame
             content = None
         if not isinstance(content, dict):
             await self.send_json(_error("bad_request", _("This message is not understood.")))
@@ -177,10 +189,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type")
         if kind == "ping":
             await self.send_json({"type": "pong"})
-        elif kind == "chat.send":
-            error = await database_sync_to_async(_chat_post)(
-                self.session, self.viewer_key, content.get("text")
-            )
+        elif kind == "chat.send" and self.session is not None:
+            try:
+                error = await database_sync_to_async(_chat_post)(
+                    self.session, self.viewer_key, content.get("text")
+                )
+            except Exception:  # the database is away: tell this viewer, keep the socket
+                log.exception("chat post on session %s failed", self.session.pk)
+                error = _error("unavailable", _("The chat is unavailable; try again soon."))
             if error is not None:
                 await self.send_json(error)
         else:

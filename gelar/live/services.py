@@ -110,11 +110,13 @@ def _broadcast_snapshot(session: AgendaSession) -> None:
     session_id = session.pk
 
     def send() -> None:
+        # After commit, the change is made: a failure here must not fail the host's
+        # request (a retry would pin again); viewers catch up from the next snapshot.
         try:
             fresh = AgendaSession.objects.select_related("expo").get(pk=session_id)
-        except AgendaSession.DoesNotExist:
-            return
-        broadcast(session_id=session_id, event=live_snapshot(session=fresh))
+            broadcast(session_id=session_id, event=live_snapshot(session=fresh))
+        except Exception:
+            log.exception("live snapshot of session %s not sent", session_id)
 
     transaction.on_commit(send)
 
@@ -136,6 +138,10 @@ def live_pin(
     with transaction.atomic():
         state = _locked_state(session)
         previous = state.pin
+        if previous is not None and previous.product_id == product.pk:
+            # A double click (or two hosts) pinning what is pinned: one pin, so its
+            # clicks and orders are not split in two.
+            return previous
         if previous is not None:
             _close(previous, now=now)
         pin = Pin.objects.create(session=session, product=product, pinned_by=actor, pinned_at=now)
@@ -308,11 +314,16 @@ def presence_publish(*, counts: dict[int, int], process_id: str = PROCESS_ID) ->
 
 
 def _presence() -> dict[int, int]:
-    """{session id: open sockets} summed over every live process."""
-    processes = cache.get(_PROCESSES_KEY) or []
+    """{session id: open sockets} summed over every live process ({} if the cache is away:
+    a count is not worth a failed page)."""
+    try:
+        processes = cache.get(_PROCESSES_KEY) or []
+        found = cache.get_many([_process_key(p) for p in processes]) if processes else {}
+    except Exception:
+        log.exception("live presence unreadable")
+        return {}
     if not processes:
         return {}
-    found = cache.get_many([_process_key(p) for p in processes])
     alive = [p for p in processes if _process_key(p) in found]
     if len(alive) != len(processes):
         cache.set(_PROCESSES_KEY, alive, None)

@@ -2,9 +2,11 @@
 
 Viewers come from ViewerSample rows (the concurrent count taken every few
 seconds), so the peak and the average are of what was sampled. A pin's orders
-are the distinct paid orders (paid_at set) with a line attributed to it, and
-its omzet the sum of those lines -- not of the whole orders, which may hold
-products bought outside the stream.
+are the distinct paid orders (paid_at set, not cancelled since: a cancelled paid
+order is refunded) with a line attributed to it, and its omzet the sum of those
+lines -- not of the whole orders, which may hold products bought outside the
+stream. A partial refund of an order that stands is not taken off: refunds are
+recorded per order, not per line.
 """
 
 from django.db.models import Count, Max, Q, Sum
@@ -27,7 +29,9 @@ def session_stats(*, session: AgendaSession) -> dict:
     chat = ChatMessage.objects.filter(session=session).aggregate(
         total=Count("pk"), hidden=Count("pk", filter=Q(hidden_at__isnull=False))
     )
-    paid = Q(order_lines__order__paid_at__isnull=False)
+    paid = Q(order_lines__order__paid_at__isnull=False) & ~Q(
+        order_lines__order__status=Order.Status.CANCELLED
+    )
     pins = (
         Pin.objects.filter(session=session)
         .select_related("product__exhibitor")
@@ -68,6 +72,7 @@ def session_stats(*, session: AgendaSession) -> dict:
 def _session_orders(session: AgendaSession) -> int:
     return (
         Order.objects.filter(lines__live_pin__session=session, paid_at__isnull=False)
+        .exclude(status=Order.Status.CANCELLED)
         .distinct()
         .count()
     )

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from gelar.audit.services import audit_record
 from gelar.catalog.models import Product
 from gelar.catalog.selectors import public_products
+from gelar.catalog.signals import send_products_changed
 from gelar.common.validators import normalize_whatsapp
 from gelar.events.models import Expo
 from gelar.exhibitors.models import Participation
@@ -861,11 +862,8 @@ def _release_stock(order: Order) -> None:
 
 
 def _stock_moved(product_ids) -> None:
-    """After commit, viewers of a live session pinning one of these see the new stock."""
-    from gelar.live.services import stock_changed  # late: live may read orders, no cycle
-
-    ids = sorted(product_ids)
-    transaction.on_commit(lambda: stock_changed(product_ids=ids))
+    """After commit, whoever listens (a live session pinning one of these) hears of it."""
+    send_products_changed(product_ids)
 
 
 def _audit(order: Order, *, actor, action: str, changes: dict) -> None:

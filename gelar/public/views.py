@@ -23,8 +23,7 @@ from gelar.events.models import Expo
 from gelar.exhibitors import selectors as exhibitors
 from gelar.exhibitors.models import Participation
 from gelar.live import services as live
-from gelar.live.chat import chat_history
-from gelar.live.models import Viewer
+from gelar.live.chat import chat_history, viewer_by_key
 from gelar.public.embeds import player_for, whatsapp_url
 from gelar.public.floorplan import draw_hall
 
@@ -69,8 +68,7 @@ def _live_panel(request: HttpRequest, session) -> dict:
     """The session's live state rendered into the page: a late joiner without
     JavaScript still sees what is pinned; live.js takes over from it."""
     snapshot = live.live_snapshot(session=session)
-    key = request.COOKIES.get(live.VIEWER_COOKIE, "")
-    viewer = Viewer.objects.filter(expo=session.expo, key=key).first() if key else None
+    viewer = viewer_by_key(expo_id=session.expo_id, key=request.COOKIES.get(live.VIEWER_COOKIE))
     return {
         "snapshot": snapshot,
         "pin": snapshot["pin"],

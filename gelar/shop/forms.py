@@ -31,7 +31,8 @@ class AddToCartForm(forms.Form):
 
     def clean_pin(self) -> int | None:
         pin = self.cleaned_data.get("pin", "")
-        return int(pin) if pin.isdigit() and 0 < int(pin) <= MAX_ID else None
+        # isascii: "²".isdigit() is True, but int("²") fails.
+        return int(pin) if pin.isascii() and pin.isdigit() and 0 < int(pin) <= MAX_ID else None
 
     def clean_quantity(self) -> int:
         # An absent quantity (the booth page's one-tap button) means one.

@@ -124,7 +124,7 @@ def cart(request: HttpRequest, slug: str) -> HttpResponse:
     quantities = carts.cart_quantities(request.session, expo=expo)
     if request.method == "POST" and "remove" in request.POST:
         remove = request.POST["remove"]
-        if remove.isdigit() and int(remove) in quantities:
+        if remove.isascii() and remove.isdigit() and int(remove) in quantities:
             carts.cart_remove(request.session, expo=expo, product_id=int(remove))
             messages.success(request, _("Removed from the cart."))
         return redirect(_cart_url(expo))

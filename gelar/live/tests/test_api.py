@@ -191,3 +191,15 @@ def test_buy_now_adds_to_the_cart_and_counts_the_pin(client, world, session):
         str(world.shirt.pk): 2,
         str(world.amplang.products.get().pk): 1,
     }
+
+
+def test_junk_pins_and_cookies_are_ignored_not_errors(client, world, session):
+    _on_air(session)
+    url = f"/expo/{world.expo.slug}/keranjang/tambah/"
+    # "²".isdigit() is True in Python; int("²") is not.
+    assert client.post(url, {"product": world.shirt.pk, "pin": "²"}).status_code == 302
+    client.cookies["gelar_viewer"] = "ab\x00cd"
+    assert client.get(f"/expo/{world.expo.slug}/").status_code == 200
+    response = _post(client, _url(session, "/chat"), {"text": "halo"})
+    assert response.status_code == 403
+    assert not ChatMessage.objects.exists()

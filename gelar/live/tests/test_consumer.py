@@ -180,3 +180,43 @@ def test_the_asgi_application_checks_the_origin(session):
         await own.disconnect()
 
     async_to_sync(run)()
+
+
+def test_a_deeply_nested_frame_or_a_failing_database_keeps_the_socket(
+    world, session, monkeypatch
+):
+    from gelar.live import consumers
+
+    def broken(*args):
+        raise RuntimeError("database is away")
+
+    monkeypatch.setattr(consumers, "_chat_post", broken)
+
+    async def run():
+        socket = _socket(session.pk)
+        await socket.connect()
+        await socket.receive_json_from()
+        await socket.receive_json_from()
+        await socket.send_to(text_data="[" * 2000)
+        assert (await socket.receive_json_from())["code"] == "bad_request"
+        await socket.send_json_to({"type": "chat.send", "text": "halo"})
+        assert (await socket.receive_json_from())["code"] == "unavailable"
+        await socket.send_json_to({"type": "ping"})
+        assert await socket.receive_json_from() == {"type": "pong"}
+        await socket.disconnect()
+
+    async_to_sync(run)()
+    assert consumers._local == {}
+
+
+def test_a_nul_in_the_viewer_cookie_is_no_viewer(world, session):
+    async def run():
+        socket = _socket(session.pk, cookie="gelar_viewer=ab\x00cd")
+        await socket.connect()
+        await socket.receive_json_from()
+        await socket.receive_json_from()
+        await socket.send_json_to({"type": "chat.send", "text": "halo"})
+        assert (await socket.receive_json_from())["code"] == "no_name"
+        await socket.disconnect()
+
+    async_to_sync(run)()

@@ -266,3 +266,33 @@ def test_viewers_are_summed_over_processes_and_sampled(session, world):
     # A process that stops publishing stops counting when its key expires.
     cache.delete("live:presence:web-2")
     assert live.viewers_now(session_id=session.pk) == 3
+
+
+def test_pinning_what_is_pinned_keeps_the_one_pin(world, session, host):
+    first = live.live_pin(session=session, product=world.shirt, actor=host)
+    again = live.live_pin(session=session, product=world.shirt, actor=host)
+    assert again.pk == first.pk
+    assert Pin.objects.filter(session=session).count() == 1
+    assert live.live_state_of(session=session).version == 1
+
+
+def test_a_restock_by_the_exhibitor_reaches_the_viewers(
+    world, session, host, django_capture_on_commit_callbacks
+):
+    from gelar.catalog.services import product_set_stock
+
+    live.live_pin(session=session, product=world.shirt, actor=host)
+    channel = _listen(session)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_set_stock(product=world.shirt, actor=host, expected=3, stock=40)
+    assert [e["pin"]["product"]["stock"] for e in _received(channel)] == [40]
+
+
+def test_a_cache_outage_costs_the_count_not_the_pin(world, session, host, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is away")
+
+    monkeypatch.setattr(live.cache, "get", down)
+    pin = live.live_pin(session=session, product=world.shirt, actor=host)
+    assert live.live_snapshot(session=session)["viewers"] == 0
+    assert live.live_state_of(session=session).pin_id == pin.pk

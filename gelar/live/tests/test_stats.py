@@ -216,3 +216,19 @@ def test_a_deleted_pin_leaves_the_line(world):
     checkout = buy(world, [(world.shirt, 1, shirt_pin.pk)], key="k")
     shirt_pin.delete()
     assert line_pins(checkout) == {"Kemeja Batik Tulis Sekar Jagad": None}
+
+
+def test_an_order_cancelled_after_payment_is_not_counted(world):
+    from gelar.orders.services import order_cancel
+
+    shirt_pin = pin(world.mayor, world.shirt, minute=5)
+    kept = buy(world, [(world.shirt, 1, shirt_pin.pk)], key="kept")
+    order_mark_paid(order=kept.orders.get(), actor=None)
+    undone = buy(world, [(world.shirt, 2, shirt_pin.pk)], key="undone")
+    order_mark_paid(order=undone.orders.get(), actor=None)
+    order_cancel(order=undone.orders.get(), actor=None, reason="Dibatalkan pembeli")
+
+    stats = session_stats(session=world.mayor)
+
+    assert [(row["orders"], row["omzet"]) for row in stats["pins"]] == [(1, 150000)]
+    assert (stats["orders"], stats["omzet"]) == (1, 150000)
