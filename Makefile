@@ -35,9 +35,12 @@ demo: install var/secret_key messages
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@# Unpaid reservations are released every minute beside the server (issue 9 moves
 	@# this to the task queue); the trap stops the loop with the server.
+	@# One ASGI process serves the pages and the live sockets (/ws/): without Redis the
+	@# channel layer is in memory and reaches only the sockets of its own process.
+	@# asginl is granian's ASGI without the lifespan protocol, which Channels' router lacks.
 	$(DEMO_ENV) $(MANAGE) expire_reservations --every 60 & expirer=$$!; \
 	trap 'kill $$expirer 2>/dev/null' EXIT INT TERM; \
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 1 --blocking-threads 2 gelar.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface asginl --host $(HOST) --port $(PORT) --workers 1 gelar.asgi:application
 
 # The demo organizer admin's current two-factor code.
 totp: install

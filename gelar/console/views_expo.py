@@ -54,9 +54,14 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- Home ---
 
 
+# The console home also lists the organizers where the user is a live-stream host: their
+# expos link to the live pages only (the others would be 404s for a host).
+HOME_ROLES = (*access.CONSOLE_ROLES, OrganizerMember.Role.HOST)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    organizers = list(access.organizers_of(user=request.user).order_by("name"))
+    organizers = list(access.organizers_of(user=request.user, roles=HOME_ROLES).order_by("name"))
     roles = dict(
         OrganizerMember.objects.filter(user=request.user, organizer__in=organizers).values_list(
             "organizer_id", "role"

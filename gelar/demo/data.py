@@ -1235,3 +1235,137 @@ DEMO_CANCEL_REASONS = [
     "Pembeli salah memilih ukuran dan meminta pesanan dibatalkan.",
     "Stok ternyata rusak saat dikemas; dana dikembalikan ke pembeli.",
 ]
+
+# --- Live shopping (issue 5) -----------------------------------------------------
+
+# The Mayor's promotion on the first day of 2021 (AGENDA_2021), as the host planned it:
+# (exhibitor, product kind, the note the host reads on air). The exhibitors are
+# curated ones at the venue, so the names do not move when the plan changes.
+LIVE_2021_SESSION = "Promosi Produk UMKM bersama Wali Kota"
+LIVE_2021_RUN_SHEET = [
+    (
+        "Batik Tulis Sekar Jagad",
+        "Kain Batik Tulis",
+        "Pembuka: Wali Kota membentangkan kain; sebut dua bulan pengerjaan dengan canting.",
+    ),
+    (
+        "Keripik Usus Bu Narti",
+        "Keripik Usus",
+        "Bu Narti menawarkan cicip di stan; ingatkan bisa dikirim ke luar kota.",
+    ),
+    (
+        "Batik Jlamprang Pesindon",
+        "Kemeja Batik Tulis",
+        "Wali Kota mencoba kemeja motif Jlamprang; ukuran M sampai XXL.",
+    ),
+    (
+        "Kopi Owa",
+        "Kopi Arabika Owa",
+        "Kopi dari petani Petungkriyono; sebut harga khusus selama pameran.",
+    ),
+    (
+        "Sirup Kawista Sari Alam",
+        "Sirup Kawista",
+        "Tuang dengan es batu di depan kamera; rasanya segar seperti cola.",
+    ),
+    (
+        "Anyaman Pandan Lestari",
+        "Tas Anyaman Pandan",
+        "Penutup: tunjukkan detail anyaman; cocok untuk oleh-oleh.",
+    ),
+]
+# (minutes into the session, run sheet position, clicks, added to cart): each pin
+# closes the one before it; the last is still pinned.
+LIVE_2021_PINS = [(8, 0, 96, 31), (22, 1, 142, 48), (38, 2, 57, 19)]
+LIVE_2021_ANNOUNCEMENT = (
+    "Beli langsung dari siaran: tekan Beli sekarang, bayar dengan QRIS atau transfer."
+)
+# Paid orders bought from the pins: (minutes into the session, pin index, quantity, buyer).
+LIVE_2021_ORDERS = [(12, 0, 1, 0), (25, 1, 2, 1), (29, 1, 3, 2), (43, 2, 1, 3)]
+LIVE_2021_VIEWERS = [
+    "Bu Ratna Kajen",
+    "Mas Dimas",
+    "Siti Aminah",
+    "Pak Harjo",
+    "Nurul Batang",
+    "Yogi Semarang",
+    "Dewi Wiradesa",
+    "Rizal",
+    "Promo Toko Sebelah",
+    "Mbak Fitri",
+]
+# (minutes into the session, viewer index, text). LIVE_2021_SPAM is hidden by the host;
+# one message holds a word of the default filter and is stored masked.
+LIVE_2021_SPAM = "Mampir ke toko saya juga ya, lebih murah: wa.me/6281200009999"
+LIVE_2021_CHAT = [
+    (2, 0, "Selamat pagi Pak Wali! Nonton dari Kajen."),
+    (3, 1, "Hadir dari Semarang, semangat UMKM Pekalongan!"),
+    (5, 2, "Batiknya cantik sekali, itu motif apa ya?"),
+    (7, 3, "Suaranya jelas, gambarnya juga bagus."),
+    (9, 4, "Kain batik tulisnya berapa lama bikinnya, Bu?"),
+    (10, 2, "Wah dua bulan, pantas halus sekali."),
+    (12, 5, "Sudah checkout satu kain, semoga cepat sampai Semarang."),
+    (14, 6, "Bisa kirim ke Jakarta tidak?"),
+    (15, 0, "Bisa Bu, tadi disebut dikirim dari stan."),
+    (17, 7, "Salam dari Wiradesa, bangga sama UMKM kita."),
+    (19, 8, LIVE_2021_SPAM),
+    (21, 3, "Keripik usus favorit keluarga, wajib beli."),
+    (23, 9, "Keripik ususnya pedas atau original ya?"),
+    (24, 1, "Ada dua rasa katanya, pedas dan original."),
+    (26, 4, "Langsung masuk keranjang, harganya pas."),
+    (28, 5, "Anjir, murah banget! Langsung beli dua."),
+    (30, 6, "Kopi Owa enak, sudah langganan dari tahun lalu."),
+    (31, 7, "Sirup kawista itu rasanya seperti apa?"),
+    (33, 2, "Seperti cola tapi lebih segar, coba deh."),
+    (35, 0, "Pak Wali cocok pakai kemeja batik Jlamprang!"),
+    (38, 9, "Kemejanya ada ukuran XL?"),
+    (39, 3, "Ada, tadi disebut M sampai XXL."),
+    (41, 1, "Belanja dari rumah tapi rasanya seperti datang ke pameran."),
+    (43, 5, "Kemeja sudah dibayar pakai QRIS, gampang sekali."),
+    (45, 6, "Tas anyaman pandannya bagus buat oleh-oleh."),
+    (47, 4, "Semoga tahun depan ada lagi expo seperti ini."),
+    (49, 7, "Terima kasih Pak Wali, sukses terus UMKM Pekalongan!"),
+    (51, 2, "Sampai jumpa di hari kedua!"),
+    (53, 9, "Besok ada demo masak megono kan?"),
+    (55, 0, "Iya, jam tiga sore. Jangan lupa nonton!"),
+]
+# The host hides the spam this many minutes after it was sent.
+LIVE_2021_SPAM_HIDDEN_AFTER = 1
+
+# A session of the 2027 expo on air whenever the demo starts (load_demo moves it
+# around "now"): a preview broadcast before the expo, with a run sheet and a pin.
+LIVE_ON_AIR_TITLE = "Siaran Langsung: Promosi Produk UMKM bersama Wali Kota"
+LIVE_ON_AIR_DESCRIPTION = (
+    "Siaran pratinjau Pekalongan Hybrid Expo 2027: Wali Kota menyapa penonton dan "
+    "mempromosikan produk peserta. Produk yang disematkan bisa langsung dibeli dari "
+    "halaman ini."
+)
+LIVE_ON_AIR_SPEAKERS = [
+    ("Wali Kota Pekalongan", "Promosi produk UMKM"),
+    ("Nadia Putri", "Pembawa acara live shopping"),
+]
+# Started this long before the demo starts; ends this long after.
+LIVE_ON_AIR_STARTED_MINUTES = 30
+LIVE_ON_AIR_REMAINING_MINUTES = 180
+LIVE_ON_AIR_PRODUCTS = 5
+# The host's note for a product of each category, in the order the run sheet takes them.
+LIVE_ON_AIR_NOTES = {
+    BATIK: "Bentangkan kainnya ke kamera; sebut motif dan cara merawatnya.",
+    FOOD: "Cicip di depan kamera; sebut tahan berapa lama dan bisa dikirim ke luar kota.",
+    DRINKS: "Sajikan dingin; sebut bahan dari petani sekitar.",
+    CRAFTS: "Tunjukkan detail buatan tangan; cocok untuk oleh-oleh.",
+    FLAGSHIP: "Produk unggulan daerah; sebut asal bahan dan sertifikatnya.",
+    BEAUTY: "Sebut izin edar dan bahan alaminya.",
+}
+LIVE_ON_AIR_ANNOUNCEMENT = (
+    "Selamat datang di siaran langsung! Tekan Beli sekarang untuk membeli produk yang disematkan."
+)
+LIVE_ON_AIR_VIEWERS = ["Ayu Kedungwuni", "Pak Slamet", "Laras Batang"]
+# (minutes after the session started, viewer index, text)
+LIVE_ON_AIR_CHAT = [
+    (3, 0, "Sudah mulai ya? Halo dari Kedungwuni!"),
+    (6, 1, "Halo Pak Wali, ditunggu produk batiknya."),
+    (12, 2, "Yang disematkan itu masih ada stoknya?"),
+    (14, 0, "Masih, di kartunya tertulis sisa stoknya."),
+]
+LIVE_ON_AIR_PIN_MINUTES = 10

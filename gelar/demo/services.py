@@ -8,9 +8,16 @@ only slugs may differ, and only when a real exhibitor already holds one.
 Then come the exhibitors' payment settings (synthetic QRIS codes that no real
 merchant owns) and a few orders in every status, placed and moved along through
 the orders and payments services so that stock and the audit trail add up.
+
+Last, live shopping, also through the real services: the Mayor's promotion of
+2021 with its run sheet, pins, chat, viewer counts and the orders bought from
+the pins; and a session of the 2027 expo that is on air whenever the demo
+starts (load_demo moves it around "now" on every run), so the expo home shows
+the live panel at once.
 """
 
 import datetime
+import math
 import random
 import time
 import unicodedata
@@ -32,6 +39,7 @@ from gelar.catalog.models import Product, ProductImage
 from gelar.common.text import normalize_search_text
 from gelar.demo import data
 from gelar.demo.images import logo_png, product_image_jpeg
+from gelar.events import services as events
 from gelar.events.models import (
     AgendaSession,
     Booth,
@@ -48,6 +56,10 @@ from gelar.exhibitors.models import (
     ExhibitorMember,
     Participation,
 )
+from gelar.live import chat as live_chat
+from gelar.live import runsheet
+from gelar.live import services as live
+from gelar.live.models import ViewerSample
 from gelar.orders import services as orders
 from gelar.orders.models import Checkout, Order
 from gelar.payments import qris
@@ -87,16 +99,24 @@ class DemoSummary:
     image_files_drawn: int
     orders: int
     seconds: float
+    # The end of the 2027 session on air now, in the expo's zone; None when none is.
+    on_air_until: datetime.datetime | None = None
 
     def as_text(self) -> str:
         verb = "Demo loaded" if self.loaded else "Demo already loaded (use --reset to rebuild)"
-        return (
+        text = (
             f"{verb}: {self.expos} expos; {self.exhibitors} exhibitors in "
             f"{data.EXPO_2021['name']} ({self.venue} at the venue, {self.online} online); "
             f"{self.products} products with {self.product_images} pictures "
             f"({self.image_files_drawn} image files drawn); {self.orders} orders; "
             f"{self.seconds:.1f} s."
         )
+        if self.on_air_until is not None:
+            text += (
+                f' On air: "{data.LIVE_ON_AIR_TITLE}" on {data.EXPO_2027["name"]} until '
+                f"{self.on_air_until:%H:%M} ({self.on_air_until.tzname()})."
+            )
+        return text
 
 
 def products_per_exhibitor(*, scale: int) -> tuple[int, int]:
@@ -555,6 +575,7 @@ def demo_summary(*, loaded: bool, image_files_drawn: int = 0, seconds: float = 0
         image_files_drawn=image_files_drawn,
         orders=_demo_orders(organizer).count() if organizer else 0,
         seconds=seconds,
+        on_air_until=_on_air_until(now=timezone.now()),
     )
 
 
@@ -582,6 +603,8 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
     organizer = demo_organizer()
     if organizer is not None:
         if not reset:
+            # The one write of a demo already there: its live session goes on air again.
+            demo_on_air(now=timezone.now())
             return demo_summary(loaded=False)
         _say(stdout, "Deleting the previous demo...")
         demo_delete(organizer=organizer)
@@ -715,13 +738,18 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
     _ensure_admin()
     demo_accounts_create(organizer=organizer, exhibitors=owners_businesses)
     _say(stdout, "Placing the demo orders...")
+    now = timezone.now()
     _create_orders(
         organizer=organizer,
         expo_2021=expo_2021,
         expo_2027=expo_2027,
         owners_businesses=owners_businesses,
-        now=timezone.now(),
+        now=now,
     )
+    _say(stdout, "Recording the live sessions...")
+    spared = {e.pk for e in owners_businesses}
+    _create_live_2021(organizer=organizer, expo=expo_2021, spared=spared)
+    _create_live_on_air(organizer=organizer, expo=expo_2027, spared=spared, now=now)
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
 
 
@@ -1127,6 +1155,263 @@ def _create_orders(
                     orders.order_set_status(order=order, actor=actor, status=status)
     # The expiry job, as it would have run: the lapsed reservations go back to stock.
     orders.reservations_expire(now=now)
+
+
+# --- Live shopping ----------------------------------------------------------
+
+# The audience of the Mayor's 2021 promotion: about BASE viewers at the start, PEAK
+# at PEAK_MINUTE (the snacks pinned), then a slow decline.
+AUDIENCE_BASE = 150
+AUDIENCE_PEAK = 800
+AUDIENCE_PEAK_MINUTE = 24
+# Stock a product needs to go on a demo run sheet: no demo order sells it out.
+LIVE_MIN_STOCK = 15
+
+
+def _member(organizer: Organizer, role: str):
+    member = (
+        OrganizerMember.objects.filter(organizer=organizer, role=role)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return member.user if member is not None else None
+
+
+def _stocked(expo: Expo, spared: set[int]):
+    """Active products in stock of the expo's accepted venue exhibitors, but not the demo
+    owners' (their dashboards keep the orders of _create_orders only)."""
+    return (
+        Product.objects.filter(
+            exhibitor__participations__expo=expo,
+            exhibitor__participations__status=Participation.Status.ACCEPTED,
+            exhibitor__participations__mode=Participation.Mode.VENUE,
+            is_active=True,
+            stock__gte=LIVE_MIN_STOCK,
+        )
+        .exclude(exhibitor_id__in=spared)
+        .select_related("exhibitor")
+        .order_by("slug", "pk")
+    )
+
+
+def _audience(session: AgendaSession) -> list[ViewerSample]:
+    """Viewer counts on the live app's sampling grid: a rise to the peak, a slow fall,
+    and a small deterministic wobble."""
+    step = live.SAMPLE_SECONDS
+    samples = []
+    for i in range(int((session.ends_at - session.starts_at).total_seconds()) // step):
+        minute = i * step / 60
+        width = 12 if minute <= AUDIENCE_PEAK_MINUTE else 30
+        bump = math.exp(-(((minute - AUDIENCE_PEAK_MINUTE) / width) ** 2))
+        wobble = (i * 37) % 13 - 6
+        samples.append(
+            ViewerSample(
+                session=session,
+                at=session.starts_at + datetime.timedelta(seconds=i * step),
+                viewers=round(AUDIENCE_BASE + (AUDIENCE_PEAK - AUDIENCE_BASE) * bump) + wobble,
+            )
+        )
+    return samples
+
+
+def _post_chat(session: AgendaSession, *, names: list[str], lines, start: datetime.datetime):
+    """Post (minutes after `start`, viewer index, text) lines; returns the messages."""
+    viewers = [
+        live_chat.viewer_for(expo=session.expo, key=None, display_name=name) for name in names
+    ]
+    return [
+        live_chat.chat_post(
+            session=session,
+            viewer=viewers[who],
+            text=text,
+            now=start + datetime.timedelta(minutes=minutes),
+        )
+        for minutes, who, text in lines
+    ]
+
+
+def _create_live_2021(*, organizer: Organizer, expo: Expo, spared: set[int]) -> None:
+    """The Mayor's promotion as it went: run sheet, three pins (the last still up, with
+    an announcement), taps and carts, paid orders from the pins, a moderated chat and
+    the viewer curve."""
+    session = AgendaSession.objects.select_related("expo__organizer").get(
+        expo=expo, title=data.LIVE_2021_SESSION
+    )
+    host = _member(organizer, OrganizerMember.Role.HOST)
+    start = session.starts_at
+
+    def at(minutes: int) -> datetime.datetime:
+        return start + datetime.timedelta(minutes=minutes)
+
+    stocked = _stocked(expo, spared)
+    items = []
+    for exhibitor_name, kind_label, note in data.LIVE_2021_RUN_SHEET:
+        of_exhibitor = stocked.filter(exhibitor__name=exhibitor_name)
+        product = of_exhibitor.filter(name__startswith=kind_label).first() or of_exhibitor.first()
+        if product is not None:
+            items.append(
+                runsheet.runsheet_add(session=session, product=product, actor=host, note=note)
+            )
+
+    pins = {}
+    for n, (minutes, position, clicks, carts) in enumerate(data.LIVE_2021_PINS):
+        if position >= len(items):
+            continue
+        pin = live.live_pin(
+            session=session, product=items[position].product, actor=host, now=at(minutes)
+        )
+        for _ in range(clicks):
+            live.pin_clicked(pin_id=pin.pk)
+        for _ in range(carts):
+            live.pin_added_to_cart(pin_id=pin.pk, product_id=pin.product_id)
+        pins[n] = pin
+    if pins:
+        live.live_announce(session=session, actor=host, text=data.LIVE_2021_ANNOUNCEMENT)
+
+    for n, (minutes, pin_index, quantity, buyer) in enumerate(data.LIVE_2021_ORDERS, start=1):
+        pin = pins.get(pin_index)
+        if pin is None:
+            continue
+        name, whatsapp, email = data.DEMO_BUYERS[buyer]
+        address, city, postal_code = data.DEMO_ADDRESSES[n % len(data.DEMO_ADDRESSES)]
+        checkout = orders.checkout_submit(
+            expo=expo,
+            buyer=orders.BuyerInfo(name=name, whatsapp=whatsapp, email=email),
+            lines=[orders.LineRequest(pin.product_id, quantity, pin_id=pin.pk)],
+            idempotency_key=f"{DEMO_ORDER_KEY_PREFIX}live-{n:02d}",
+            delivery=orders.DeliveryInfo(
+                method=_COURIER, address=address, city=city, postal_code=postal_code
+            ),
+            payment_method=_Q,
+            now=at(minutes),
+        )
+        Checkout.objects.filter(pk=checkout.pk).update(created_at=at(minutes))
+        Order.objects.filter(checkout=checkout).update(created_at=at(minutes))
+        order = Order.objects.select_related("exhibitor").get(checkout=checkout)
+        payment_confirm(
+            order=order,
+            actor=_actor_for(order.exhibitor, organizer=organizer),
+            amount=order.total,
+            now=at(minutes + 5),
+        )
+
+    messages = _post_chat(
+        session, names=data.LIVE_2021_VIEWERS, lines=data.LIVE_2021_CHAT, start=start
+    )
+    spam = next(m for m in messages if m.text == data.LIVE_2021_SPAM)
+    live_chat.chat_delete(
+        message=spam,
+        actor=host,
+        now=spam.created_at + datetime.timedelta(minutes=data.LIVE_2021_SPAM_HIDDEN_AFTER),
+    )
+    # Viewer counts are measurements the socket processes take (live.sample_viewers),
+    # not changes anyone makes: there is no service to replay, so they are written as
+    # the sampler would have written them.
+    ViewerSample.objects.bulk_create(_audience(session))
+
+
+def _on_air_products(expo: Expo, spared: set[int]) -> list[tuple[Product, str]]:
+    """(product, category) for the on-air run sheet: one exhibitor of each category in
+    turn (LIVE_ON_AIR_NOTES' order), by name, with its first product in stock."""
+    by_category: dict[str, list[Product]] = {}
+    seen: set[int] = set()
+    for product in _stocked(expo, spared).order_by("exhibitor__name", "slug", "pk"):
+        if product.exhibitor_id in seen:
+            continue
+        seen.add(product.exhibitor_id)
+        by_category.setdefault(product.exhibitor.category.slug, []).append(product)
+    picked: list[tuple[Product, str]] = []
+    while len(picked) < data.LIVE_ON_AIR_PRODUCTS and any(by_category.values()):
+        for category in data.LIVE_ON_AIR_NOTES:
+            if by_category.get(category) and len(picked) < data.LIVE_ON_AIR_PRODUCTS:
+                picked.append((by_category[category].pop(0), category))
+    return picked
+
+
+def _on_air_times(now: datetime.datetime) -> dict:
+    return {
+        "starts_at": now - datetime.timedelta(minutes=data.LIVE_ON_AIR_STARTED_MINUTES),
+        "ends_at": now + datetime.timedelta(minutes=data.LIVE_ON_AIR_REMAINING_MINUTES),
+    }
+
+
+def _create_live_on_air(
+    *, organizer: Organizer, expo: Expo, spared: set[int], now: datetime.datetime
+) -> None:
+    """A 2027 session on air now: its run sheet, the first product pinned, an
+    announcement and a few chat messages."""
+    session = events.session_create(
+        expo=expo,
+        actor=None,
+        data={
+            "title": data.LIVE_ON_AIR_TITLE,
+            "description": data.LIVE_ON_AIR_DESCRIPTION,
+            "stream_url": "",
+            **_on_air_times(now),
+        },
+        speakers=data.LIVE_ON_AIR_SPEAKERS,
+    )
+    host = _member(organizer, OrganizerMember.Role.HOST)
+    items = [
+        runsheet.runsheet_add(
+            session=session, product=product, actor=host, note=data.LIVE_ON_AIR_NOTES[category]
+        )
+        for product, category in _on_air_products(expo, spared)
+    ]
+    _post_chat(
+        session,
+        names=data.LIVE_ON_AIR_VIEWERS,
+        lines=data.LIVE_ON_AIR_CHAT,
+        start=session.starts_at,
+    )
+    if items:
+        live.live_pin(
+            session=session,
+            product=items[0].product,
+            actor=host,
+            now=session.starts_at + datetime.timedelta(minutes=data.LIVE_ON_AIR_PIN_MINUTES),
+        )
+    live.live_announce(session=session, actor=host, text=data.LIVE_ON_AIR_ANNOUNCEMENT)
+
+
+def _on_air_session() -> AgendaSession | None:
+    return (
+        AgendaSession.objects.filter(
+            expo__slug=data.EXPO_2027["slug"],
+            expo__organizer__slug=data.ORGANIZER["slug"],
+            title=data.LIVE_ON_AIR_TITLE,
+        )
+        .select_related("expo__organizer")
+        .first()
+    )
+
+
+def demo_on_air(*, now: datetime.datetime) -> AgendaSession | None:
+    """Put the demo's live session of the 2027 expo on air at `now`, unless it is on
+    air for at least another hour already; None when the demo has no such session.
+
+    The demo's dates are fixed and its sessions are years apart from any day it is
+    shown on, so this one session follows the clock: `make demo` runs load_demo on
+    every start, and the expo home shows the live panel right away. The move goes
+    through the agenda service (audited, without an actor: the system did it).
+    """
+    session = _on_air_session()
+    if session is None:
+        return None
+    if session.starts_at <= now and now + datetime.timedelta(hours=1) <= session.ends_at:
+        return session
+    speakers = [(s.name, s.role) for s in session.speakers.all()]
+    return events.session_update(
+        session=session, actor=None, data=_on_air_times(now), speakers=speakers
+    )
+
+
+def _on_air_until(*, now: datetime.datetime) -> datetime.datetime | None:
+    session = _on_air_session()
+    if session is None or not session.starts_at <= now < session.ends_at:
+        return None
+    return session.ends_at.astimezone(session.expo.tzinfo)
 
 
 # --- Logins ------------------------------------------------------------------

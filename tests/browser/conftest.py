@@ -2,11 +2,18 @@
 
 The demo expo is loaded once per session and served by Django's live-server
 thread; the tests only read it, so they need no per-test flush. They run
-after the unit tests (testpaths order), which never see the demo rows.
+after the unit tests (testpaths order), which never see the demo rows. The live
+tests, which need WebSockets, get a granian ASGI process instead (asgi_demo_site).
 """
 
 import os
+import secrets
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,6 +93,82 @@ def demo_site(django_db_setup, django_db_blocker):
             server.terminate()
             for conn in shared.values():
                 conn.dec_thread_sharing()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def asgi_demo_site(tmp_path_factory):
+    """The URL of the demo served as `make demo` serves it: one granian ASGI worker for
+    the pages and the live sockets, DEBUG off, collected static files.
+
+    Django's live-server thread speaks WSGI only, and the in-memory channel layer
+    reaches only the sockets of its own process, so the live tests get a server
+    process of their own, on its own SQLite file under a temporary var dir (the
+    embedded set-up: no DATABASE_URL, no REDIS_URL). It is the test's own copy: what
+    the tests do there stays there and is deleted with it.
+    """
+    var = tmp_path_factory.mktemp("asgi-demo")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY_FILE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="gelar.settings",
+        GELAR_VAR_DIR=str(var),
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+        done = subprocess.run(manage + command, cwd=ROOT, env=env, capture_output=True, timeout=300)
+        if done.returncode:
+            pytest.fail(f"{command[0]} failed: {done.stderr.decode()[-3000:]}")
+    port = _free_port()
+    log = (var / "granian.log").open("wb")
+    granian = Path(sys.executable).with_name("granian")
+    server = subprocess.Popen(
+        [str(granian), "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", "1", "gelar.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"granian stopped: {(var / 'granian.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"granian did not answer in {SERVER_START_SECONDS} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
 
 
 @pytest.fixture

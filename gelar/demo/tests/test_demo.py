@@ -177,7 +177,8 @@ def test_the_2027_expo_is_published_and_upcoming_with_its_own_participants(demo)
     assert expo.status == "published"
     assert expo.organizer.slug == "dindakop-pekalongan"
     assert expo.phase(today=datetime.date(2026, 11, 29)) == "upcoming"
-    assert expo.sessions.count() == 5
+    # The five sessions of the programme and the live session on air at load time.
+    assert expo.sessions.count() == 6
     assert expo.halls.get().booths.count() == 36
     participations = Participation.objects.filter(expo=expo)
     accepted_venue = participations.filter(status="accepted", mode="venue")
@@ -392,12 +393,13 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
     from gelar.orders.models import Checkout, Order
     from gelar.payments.models import Payment, Refund
 
-    assert demo.orders == 21
-    assert "21 orders" in demo.as_text()
+    # 21 orders in every status and 4 paid orders bought from the Mayor's pins in 2021.
+    assert demo.orders == 25
+    assert "25 orders" in demo.as_text()
     statuses = Counter(Order.objects.values_list("status", flat=True))
     assert statuses == {
         "awaiting_payment": 5,
-        "paid": 3,
+        "paid": 7,
         "processing": 2,
         "shipped": 2,
         "ready_for_pickup": 2,
@@ -408,7 +410,7 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
     awaiting = Order.objects.filter(status="awaiting_payment")
     assert set(awaiting.values_list("payment_method", flat=True)) == {"qris", "transfer"}
     assert Counter(Order.objects.values_list("payment_method", flat=True)) == {
-        "qris": 12,
+        "qris": 16,
         "transfer": 7,
         "cash": 2,
     }
@@ -438,8 +440,8 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         paid_at__isnull=False
     )
     # ... and so has the order cancelled after payment, refunded in full since.
-    assert paid.count() == 10
-    assert Payment.objects.filter(status="confirmed").count() == 10
+    assert paid.count() == 14
+    assert Payment.objects.filter(status="confirmed").count() == 14
     refunded = Payment.objects.get(order__status="cancelled")
     assert refunded.status == "refunded"
     refund = Refund.objects.get()
@@ -459,8 +461,8 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         assert payment.confirmed_by is not None
         assert order.paid_at is not None and order.paid_at > order.created_at
     # One cart across two booths.
-    assert Checkout.objects.count() == 20
-    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 20
+    assert Checkout.objects.count() == 24
+    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 24
     two_booths = [c for c in Checkout.objects.all() if c.orders.count() == 2]
     assert len(two_booths) == 1
     # Both demo owners see orders in their dashboards; the one still waiting for the
@@ -570,11 +572,11 @@ def test_reset_reloads_the_same_orders_and_payment_settings(demo):
     counts = (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count())
 
     rebuilt = demo_load(scale=1, reset=True)
-    assert rebuilt.orders == 21
+    assert rebuilt.orders == 25
     assert order_snapshot() == before
     assert snapshot() == stock
     assert (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count()) == counts
-    assert Order.objects.count() == 21
+    assert Order.objects.count() == 25
     assert (
         sorted(ExhibitorPaymentSettings.objects.values_list("qris_payload", flat=True))
         == qris_before

@@ -7,8 +7,9 @@ class Command(BaseCommand):
     help = (
         "Load the demo: Pekalongan Hybrid Expo 2021 (closed, a virtual mall now) and an "
         "upcoming 2027 expo, 100 exhibitors x scale, their products and pictures, payment "
-        "settings (synthetic QRIS codes) and orders in every status. "
-        "Does nothing if the demo organizer exists, unless --reset."
+        "settings (synthetic QRIS codes), orders in every status, and live shopping (the "
+        "Mayor's 2021 promotion, and a 2027 session on air now). "
+        "If the demo organizer exists, only puts that session back on air, unless --reset."
     )
 
     def add_arguments(self, parser):

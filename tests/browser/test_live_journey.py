@@ -1,0 +1,210 @@
+"""Live shopping in three browsers: the host pins, the viewer sees it without a reload
+and buys it, a latecomer sees what is pinned; a viewer whose WebSockets are blocked
+gets the pin by polling.
+
+The demo is served as `make demo` serves it (asgi_demo_site: one granian ASGI
+worker, the in-memory channel layer), with the 2027 session the demo puts on air
+at load time. The tests find what to pin on the host console itself (a run sheet
+row that is not pinned now), so they hold whichever runs first.
+
+Elements are found by stable attributes (data-live parts, URLs, aria-current);
+data (names, prices, "Sisa N") is compared as the console shows it.
+"""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, axe_violations
+
+pytestmark = [pytest.mark.browser]
+
+EXPO = "pekalongan-hybrid-expo-2027"
+HOST_EMAIL = "host.dinas@gelar.test"
+PASSWORD = "gelar-demo"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+# The socket's snapshot reaches the viewer "within a second"; polling every 3 s.
+PUSH_MS = 5000
+POLL_MS = 10000
+
+
+def _host_console(browser, site: str):
+    """A desktop context signed in as the demo host, on the on-air session's console."""
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(f"{site}/akun/login/")
+    page.locator("[name=login]").fill(HOST_EMAIL)
+    page.locator("[name=password]").fill(PASSWORD)
+    page.locator("form:has([name=password]) button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/akun/login/" not in url)
+    # The console home links the host to the expo's live pages.
+    page.goto(f"{site}/console/")
+    page.locator(f"a[href='/console/{EXPO}/live/']").click()
+    # The session on air is marked; its first link is its host console.
+    page.locator("li:has(.status-live) a[href*='/live/']").first.click()
+    expect(page.locator("#run-sheet tbody tr")).to_have_count(5)
+    return context, page
+
+
+def _pin_another(page) -> dict:
+    """Pin the first run sheet product that is not pinned now; what the console shows of it."""
+    row = page.locator("#run-sheet tbody tr:not([aria-current])").first
+    name, details = row.locator("td").nth(1).inner_text().split("\n", 1)
+    _exhibitor, price, stock = (part.strip() for part in details.split(" · "))
+    row.locator("form[action$='/pin/'] button").click()
+    pinned = page.locator("#run-sheet tbody tr[aria-current]")
+    expect(pinned.locator("td").nth(1).locator("strong")).to_have_text(name)
+    return {"name": name.strip(), "price": price, "stock": stock}
+
+
+def _watch_sockets(page) -> list[dict]:
+    """The frames the page's WebSockets receive, parsed, as they come."""
+    frames: list[dict] = []
+
+    def on_socket(socket):
+        socket.on("framereceived", lambda payload: frames.append(json.loads(payload)))
+
+    page.on("websocket", on_socket)
+    return frames
+
+
+def _wait_for(page, condition, timeout_ms: int = PUSH_MS) -> None:
+    # Playwright dispatches the socket events while the page waits.
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition()
+
+
+def _card(page):
+    return page.locator("#live-panel [data-live=card]")
+
+
+def _mark(page) -> None:
+    """A marker only this document holds: a reload or a navigation would lose it."""
+    page.evaluate("() => { window.__liveMarker = 'no reload'; }")
+
+
+def _marked(page) -> bool:
+    return page.evaluate("() => window.__liveMarker") == "no reload"
+
+
+def test_the_host_pins_the_viewer_sees_it_at_once_buys_it_and_a_latecomer_sees_it(
+    asgi_demo_site, browser
+):
+    site = asgi_demo_site
+    home = f"{site}/expo/{EXPO}/"
+    contexts = []
+    try:
+        viewer_context = browser.new_context(**PHONE)
+        contexts.append(viewer_context)
+        viewer = viewer_context.new_page()
+        frames = _watch_sockets(viewer)
+        viewer.goto(home)
+        expect(_card(viewer)).to_be_visible()
+        _wait_for(viewer, lambda: any(f["type"] == "snapshot" for f in frames))
+        _mark(viewer)
+        navigations = []
+        viewer.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+        host_context, host = _host_console(browser, site)
+        contexts.append(host_context)
+        pinned = _pin_another(host)
+
+        # The viewer's card changes in place, from the pushed snapshot.
+        expect(_card(viewer).locator("[data-live=name]")).to_have_text(
+            pinned["name"], timeout=PUSH_MS
+        )
+        expect(_card(viewer).locator("[data-live=price]")).to_have_text(pinned["price"])
+        expect(_card(viewer).locator("[data-live=stock]")).to_have_text(pinned["stock"])
+        assert pinned["stock"].startswith("Sisa ")
+        assert _marked(viewer)
+        assert navigations == []
+        assert viewer.url == home
+        pushed = [f for f in frames if f["type"] == "snapshot" and f["pin"]]
+        assert pushed[-1]["pin"]["product"]["name"] == pinned["name"]
+
+        # One tap on "Beli sekarang" puts it in the cart.
+        buy = _card(viewer).locator("[data-live=buy] button")
+        expect(buy).to_have_text("Beli sekarang")
+        buy.click()
+        viewer.wait_for_url(home)
+        cart_url = f"/expo/{EXPO}/keranjang/"
+        expect(viewer.locator(f".expo-bar a[href='{cart_url}'] .count")).to_have_text("1")
+        viewer.goto(site + cart_url)
+        expect(viewer.locator("section.shop-booth")).to_have_count(1)
+        expect(viewer.locator("section.shop-booth")).to_contain_text(pinned["name"])
+
+        # Someone opening the expo home afterwards sees the pin in the page itself.
+        late_context = browser.new_context(**PHONE)
+        contexts.append(late_context)
+        late = late_context.new_page()
+        late.goto(home)
+        expect(_card(late)).to_be_visible()
+        expect(_card(late).locator("[data-live=name]")).to_have_text(pinned["name"])
+        expect(_card(late).locator("[data-live=stock]")).to_have_text(pinned["stock"])
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_viewer_without_websockets_gets_the_pin_by_polling(asgi_demo_site, browser):
+    site = asgi_demo_site
+    home = f"{site}/expo/{EXPO}/"
+    contexts = []
+    try:
+        viewer_context = browser.new_context(**PHONE)
+        contexts.append(viewer_context)
+        # As behind a proxy that blocks WebSockets: the script must poll instead.
+        viewer_context.add_init_script("delete window.WebSocket;")
+        viewer = viewer_context.new_page()
+        sockets = []
+        viewer.on("websocket", lambda socket: sockets.append(socket.url))
+        polls = []
+        viewer.on(
+            "request",
+            lambda request: polls.append(request.url) if "/api/v1/live/" in request.url else None,
+        )
+        viewer.goto(home)
+        expect(viewer.locator("#live-panel [data-live=status]")).not_to_be_empty()
+        _mark(viewer)
+
+        host_context, host = _host_console(browser, site)
+        contexts.append(host_context)
+        pinned = _pin_another(host)
+
+        expect(_card(viewer).locator("[data-live=name]")).to_have_text(
+            pinned["name"], timeout=POLL_MS
+        )
+        expect(_card(viewer).locator("[data-live=stock]")).to_have_text(pinned["stock"])
+        assert _marked(viewer)
+        assert sockets == []
+        assert polls and all("/api/v1/live/sessions/" in url for url in polls)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_the_live_panel_and_the_host_console_have_no_serious_accessibility_violation(
+    asgi_demo_site, browser
+):
+    contexts = []
+    try:
+        viewer_context = browser.new_context(**PHONE)
+        contexts.append(viewer_context)
+        viewer = viewer_context.new_page()
+        frames = _watch_sockets(viewer)
+        viewer.goto(f"{asgi_demo_site}/expo/{EXPO}/")
+        expect(_card(viewer)).to_be_visible()
+        _wait_for(viewer, lambda: any(f["type"] == "chat.history" for f in frames))
+        found = {"expo home": axe_violations(viewer)}
+
+        host_context, host = _host_console(browser, asgi_demo_site)
+        contexts.append(host_context)
+        found["host console"] = axe_violations(host)
+        assert found == {"expo home": [], "host console": []}
+    finally:
+        for context in contexts:
+            context.close()
