@@ -155,11 +155,20 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The layer blocks 5 s on BZPOPMIN waiting for a viewer's next event; redis-py
+            # 8 gives up a read after 5 s too, and the race closed ~1 socket in 170 every
+            # few seconds (bench/live.sh; django/channels_redis#422): read for longer.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "gelar.live.layers.InMemoryChannelLayer",
+            # A busy chat queues many events per viewer; the default 100 drops silently.
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

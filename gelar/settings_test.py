@@ -18,4 +18,4 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="gelar-test-static-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "gelar.accounts.sms.LocmemBackend"
 # Tests never need Redis: the in-memory channel layer reaches the test's sockets.
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "gelar.live.layers.InMemoryChannelLayer"}}

@@ -1,8 +1,9 @@
 """API v1: live sessions for viewers -- the polling fallback of the WebSocket.
 
 A viewer whose network blocks WebSockets polls GET /live/sessions/{id} (the same
-snapshot the socket sends, and the chat after the last message it has) and
-posts through POST .../chat. The display name is set once with POST .../viewer,
+snapshot the socket sends, the chat after the last message it has, and the ids
+of the recent messages a moderator has hidden since, which the client removes)
+and posts through POST .../chat. The display name is set once with POST .../viewer,
 which answers with the "gelar_viewer" cookie (HttpOnly, SameSite=Lax: another
 site cannot post in the viewer's name); the socket reads the same cookie.
 """
@@ -17,7 +18,7 @@ from gelar.events.models import AgendaSession
 from gelar.events.selectors import public_expos
 from gelar.live import chat
 from gelar.live import services as live
-from gelar.live.models import MAX_CHAT_LENGTH, Pin
+from gelar.live.models import MAX_CHAT_LENGTH, ChatMessage, Pin
 
 router = Router(tags=["live"])
 
@@ -25,6 +26,9 @@ VIEWER_COOKIE_AGE = 365 * 24 * 3600
 # Refusals a wait cures (429, with Retry-After) and those it does not (403).
 _WAIT = {"flood", "slow_mode"}
 _FORBIDDEN = {"banned", "muted", "closed", "no_name"}
+# How far back a poll reports hidden messages: the socket's chat.history window,
+# so a polling viewer and a connected one show the same recent chat.
+HIDDEN_WINDOW = 50
 
 
 class AfterQuery(Schema):
@@ -36,6 +40,11 @@ class AfterQuery(Schema):
 class LiveOut(Schema):
     snapshot: dict = Field(..., description="what is pinned now, as the socket's snapshot")
     chat: list[dict] = Field(..., description="visible messages, oldest first")
+    hidden: list[int] = Field(
+        ...,
+        description=f"ids of hidden messages among the session's last {HIDDEN_WINDOW} "
+        "(remove them if shown)",
+    )
 
 
 class ViewerIn(Schema):
@@ -74,6 +83,16 @@ def _session_or_404(session_id: int) -> AgendaSession:
         raise HttpError(404, _("Live session not found.")) from None
 
 
+def _hidden_recently(session: AgendaSession) -> list[int]:
+    """Ids of the hidden messages among the session's last HIDDEN_WINDOW messages: a
+    message deleted after a viewer saw it is gone from later polls' `chat`, so the
+    viewer learns of the deletion here (the socket sends chat.deleted instead)."""
+    recent = ChatMessage.objects.filter(session=session).order_by("-created_at", "-pk")
+    return sorted(
+        pk for pk, hidden_at in recent.values_list("pk", "hidden_at")[:HIDDEN_WINDOW] if hidden_at
+    )
+
+
 def _refusal(error: chat.ChatRefused, response: HttpResponse) -> Status:
     body = {"detail": error.message, "code": error.code, "retry_after": error.retry_after}
     if error.code in _WAIT:
@@ -94,6 +113,7 @@ def live_session(request: HttpRequest, session_id: int, query: Query[AfterQuery]
     return {
         "snapshot": live.live_snapshot(session=session),
         "chat": chat.chat_history(session=session, after=query.after),
+        "hidden": _hidden_recently(session),
     }
 
 

@@ -113,14 +113,6 @@ def _console_page(
     search = forms.ProductSearchForm(request.GET)
     query = search.query()
     offered = list(_offered_products(expo, session, query)[:PRODUCTS_OFFERED])
-    recent = list(
-        ChatMessage.objects.filter(session=session)
-        .select_related("viewer")
-        .order_by("-created_at", "-pk")[:CHAT_SHOWN]
-    )
-    now = timezone.now()
-    for message in recent:
-        message.viewer_muted = bool(message.viewer.muted_until and message.viewer.muted_until > now)
     return render(
         request,
         "console/live_console.html",
@@ -150,10 +142,41 @@ def _console_page(
             or forms.BlockedWordsForm(
                 initial={"blocked_words": _own_blocked_words(expo)},
             ),
-            "chat_messages": recent,
+            "chat_messages": _recent_messages(session),
             "mute_minutes": MUTE_MINUTES,
         },
         status=status,
+    )
+
+
+def _recent_messages(session: AgendaSession) -> list[ChatMessage]:
+    """The last CHAT_SHOWN messages, newest first, hidden ones included (marked)."""
+    recent = list(
+        ChatMessage.objects.filter(session=session)
+        .select_related("viewer")
+        .order_by("-created_at", "-pk")[:CHAT_SHOWN]
+    )
+    now = timezone.now()
+    for message in recent:
+        message.viewer_muted = bool(message.viewer.muted_until and message.viewer.muted_until > now)
+    return recent
+
+
+def _now_fragment(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
+    """The viewer count and the recent messages with their moderation forms, which
+    live_host.js puts into the open console every few seconds (the forms post to
+    the same actions as the page's, so they work as they would after a reload)."""
+    return render(
+        request,
+        "console/live_console_now.html",
+        {
+            "expo": expo,
+            "session": session,
+            "zone": expo.time_zone,
+            "viewers": live.viewers_now(session_id=session.pk),
+            "chat_messages": _recent_messages(session),
+            "mute_minutes": MUTE_MINUTES,
+        },
     )
 
 
@@ -168,6 +191,8 @@ def console(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = _session_or_404(expo, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
+    if request.GET.get("part") == "now":
+        return _now_fragment(request, expo, session)
     return _console_page(request, expo, session)
 
 

@@ -9,6 +9,7 @@ failing layer never fails the host's request: viewers that miss an event catch
 up from the next snapshot (each carries LiveState.version).
 """
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -23,7 +24,13 @@ def session_group(session_id: int) -> str:
 
 
 def broadcast(*, session_id: int, event: dict) -> None:
-    """Send `event` (a JSON-able dict with a "type") to the session's viewers on commit."""
+    """Send `event` (a JSON-able dict with a "type") to the session's viewers on commit.
+
+    The layer message is {"type": "live.event", "text": <the event as JSON>}."""
+
+    # Encoded once here, not once per socket: a chat message to 2,000 viewers was
+    # 2,000 json.dumps of the same dict (and 2,000 deep copies in the in-memory layer).
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
     def send() -> None:
         layer = get_channel_layer()
@@ -31,7 +38,7 @@ def broadcast(*, session_id: int, event: dict) -> None:
             return
         try:
             async_to_sync(layer.group_send)(
-                session_group(session_id), {"type": "live.event", "event": event}
+                session_group(session_id), {"type": "live.event", "text": text}
             )
         except Exception:  # the layer is down: viewers resync from the next snapshot
             log.exception("live event for session %s not sent", session_id)

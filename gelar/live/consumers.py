@@ -203,4 +203,4 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(_error("bad_request", _("This message is not understood.")))
 
     async def live_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        await self.send(text_data=message["text"])

@@ -4,6 +4,7 @@ Views parse input, call the domain's selectors and render; the rules of what
 is public live in the selectors.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -64,12 +65,53 @@ def expo_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/expo_list.html", {"listing": listing})
 
 
-def _live_panel(request: HttpRequest, session) -> dict:
+# The panel shows the next session this long before it starts (chat and pins may
+# begin before the broadcast does); further ahead the page only names it.
+LIVE_AHEAD = datetime.timedelta(hours=12)
+
+
+def _live_session(on_air: events.OnAir, now: datetime.datetime):
+    """The session the live panel follows: the one on air, else the next one when it
+    starts within LIVE_AHEAD; None when the panel is not shown."""
+    if on_air.current is not None:
+        return on_air.current
+    if on_air.next is not None and on_air.next.starts_at - now <= LIVE_AHEAD:
+        return on_air.next
+    return None
+
+
+def _live_panel(request: HttpRequest, on_air: events.OnAir, now: datetime.datetime) -> dict | None:
     """The session's live state rendered into the page: a late joiner without
-    JavaScript still sees what is pinned; live.js takes over from it."""
+    JavaScript still sees what is pinned; live.js takes over from it.
+
+    `changes_at` is when the page's live section stops being right (the session
+    ends, or the next one starts and takes the air): live.js reloads the page then,
+    once, counting from the server's clock (`now`), so a client whose clock is off
+    neither reloads too early (into the same page again) nor too late.
+    """
+    session = _live_session(on_air, now)
+    if session is None:
+        return None
+    if session.starts_at > now:
+        changes_at = session.starts_at
+    elif on_air.next is not None:
+        changes_at = min(session.ends_at, on_air.next.starts_at)
+    else:
+        changes_at = session.ends_at
     snapshot = live.live_snapshot(session=session)
     viewer = viewer_by_key(expo_id=session.expo_id, key=request.COOKIES.get(live.VIEWER_COOKIE))
     return {
+        "session": session,
+        "upcoming": session.starts_at > now,
+        "iso": {
+            name: moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
+            for name, moment in (
+                ("starts_at", session.starts_at),
+                ("ends_at", session.ends_at),
+                ("changes_at", changes_at),
+                ("now", now),
+            )
+        },
         "snapshot": snapshot,
         "pin": snapshot["pin"],
         "history": chat_history(session=session),
@@ -86,13 +128,16 @@ def _live_panel(request: HttpRequest, session) -> dict:
             "sold_out": _("Sold out"),
             "watching": _("%(count)s watching"),
             "offline": _("Connection lost; showing updates every few seconds."),
+            "pinned": _("Pinned: %(name)s, %(price)s, %(stock)s"),
+            "unpinned": _("Nothing is pinned right now."),
         },
     }
 
 
 def expo_home(request: HttpRequest, slug: str) -> HttpResponse:
     expo = _expo_or_404(slug, with_agenda=True)
-    on_air = events.agenda_on_air(expo=expo, now=timezone.now())
+    now = timezone.now()
+    on_air = events.agenda_on_air(expo=expo, now=now)
     stream_url = on_air.current.effective_stream_url if on_air.current else expo.stream_url
     return render(
         request,
@@ -100,7 +145,7 @@ def expo_home(request: HttpRequest, slug: str) -> HttpResponse:
         _expo_context(
             expo,
             on_air=on_air,
-            live=_live_panel(request, on_air.current) if on_air.current else None,
+            live=_live_panel(request, on_air, now),
             player=player_for(stream_url),
             agenda=events.agenda_days(expo=expo),
             featured=catalog.featured_products(expo=expo),

@@ -108,6 +108,8 @@ def test_the_host_pins_the_viewer_sees_it_at_once_buys_it_and_a_latecomer_sees_i
         _mark(viewer)
         navigations = []
         viewer.on("framenavigated", lambda frame: navigations.append(frame.url))
+        news = viewer.locator("#live-panel [data-live=pin-news]")
+        expect(news).to_have_text("")  # nothing is read out at page load
 
         host_context, host = _host_console(browser, site)
         contexts.append(host_context)
@@ -120,6 +122,10 @@ def test_the_host_pins_the_viewer_sees_it_at_once_buys_it_and_a_latecomer_sees_i
         expect(_card(viewer).locator("[data-live=price]")).to_have_text(pinned["price"])
         expect(_card(viewer).locator("[data-live=stock]")).to_have_text(pinned["stock"])
         assert pinned["stock"].startswith("Sisa ")
+        # Said once by the one live region: name, price and stock.
+        expect(news).to_contain_text(pinned["name"])
+        expect(news).to_contain_text(pinned["price"])
+        expect(news).to_contain_text(pinned["stock"])
         assert _marked(viewer)
         assert navigations == []
         assert viewer.url == home
@@ -187,6 +193,51 @@ def test_a_viewer_without_websockets_gets_the_pin_by_polling(asgi_demo_site, bro
             context.close()
 
 
+def test_the_host_console_shows_new_chat_live_and_a_deletion_reaches_every_viewer(
+    asgi_demo_site, browser
+):
+    site = asgi_demo_site
+    home = f"{site}/expo/{EXPO}/"
+    contexts = []
+    try:
+        host_context, host = _host_console(browser, site)
+        contexts.append(host_context)
+        _mark(host)
+
+        viewer_context = browser.new_context(**PHONE)
+        contexts.append(viewer_context)
+        viewer = viewer_context.new_page()
+        viewer.goto(home)
+        polling_context = browser.new_context(**PHONE)
+        contexts.append(polling_context)
+        polling_context.add_init_script("delete window.WebSocket;")
+        polling = polling_context.new_page()
+        polling.goto(home)
+
+        text = "Apakah kemejanya ada ukuran XXL?"
+        form = viewer.locator("#live-panel [data-live=chat-form]")
+        form.locator("[name=display_name]").fill("Penonton Uji")
+        form.locator("[name=text]").fill(text)
+        form.locator("button[type=submit]").click()
+        mine = "#live-panel [data-live=messages] li:has-text('ukuran XXL')"
+        expect(viewer.locator(mine)).to_have_count(1)
+        expect(polling.locator(mine)).to_have_count(1, timeout=POLL_MS)
+
+        # The host's console lists it within a refresh (every 5 s), without a reload.
+        row = host.locator(f"[data-host=messages] tr:has-text('{text}')")
+        expect(row).to_have_count(1, timeout=POLL_MS)
+        assert _marked(host)
+        row.locator("form[action$='/delete/'] button").click()
+        expect(host.locator(f"[data-host=messages] tr:has-text('{text}') del")).to_have_count(1)
+
+        # Gone for the viewer on the socket (chat.deleted) and the one polling (hidden).
+        expect(viewer.locator(mine)).to_have_count(0, timeout=PUSH_MS)
+        expect(polling.locator(mine)).to_have_count(0, timeout=POLL_MS)
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def test_the_live_panel_and_the_host_console_have_no_serious_accessibility_violation(
     asgi_demo_site, browser
 ):
@@ -205,6 +256,150 @@ def test_the_live_panel_and_the_host_console_have_no_serious_accessibility_viola
         contexts.append(host_context)
         found["host console"] = axe_violations(host)
         assert found == {"expo home": [], "host console": []}
+    finally:
+        for context in contexts:
+            context.close()
+
+
+# --- what live.js does on its own: chat window, heartbeat, fallback, the clock ---------
+
+SOCKETS = "**/ws/live/**"
+
+
+def _viewer(browser, contexts: list):
+    context = browser.new_context(**PHONE)
+    contexts.append(context)
+    return context.new_page()
+
+
+def _messages(page) -> list[int]:
+    return [
+        int(i)
+        for i in page.locator("#live-panel [data-live=messages] li").evaluate_all(
+            "(items) => items.map((li) => li.dataset.id)"
+        )
+    ]
+
+
+def _message(id_: int) -> str:
+    return json.dumps(
+        {"type": "chat.message", "message": {"id": id_, "name": "Ayu", "text": f"pesan {id_}"}}
+    )
+
+
+def test_the_chat_keeps_the_last_200_and_follows_the_server_s_window(asgi_demo_site, browser):
+    """A mocked socket feeds the page: the list keeps the newest 200 in id order, and a
+    reconnect's chat.history removes what a moderator deleted meanwhile."""
+    contexts = []
+    routes = []
+    try:
+        viewer = _viewer(browser, contexts)
+        viewer.route_web_socket(SOCKETS, lambda route: routes.append(route))
+        viewer.goto(f"{asgi_demo_site}/expo/{EXPO}/")
+        _wait_for(viewer, lambda: bool(routes))
+        shown = _messages(viewer)
+        assert shown  # the demo's chat, rendered by the server
+        base = max(shown) + 1000
+        (server,) = routes
+        server.send(json.dumps({"type": "chat.history", "messages": []}))
+        _wait_for(viewer, lambda: _messages(viewer) == [])
+
+        for id_ in range(base + 250, base, -1):  # newest first: each lands in order
+            server.send(_message(id_))
+        _wait_for(viewer, lambda: len(_messages(viewer)) == 200)
+        assert _messages(viewer) == list(range(base + 51, base + 251))
+        server.send(_message(base + 10))  # older than everything kept: stays out
+        server.send(json.dumps({"type": "chat.deleted", "id": base + 100}))
+        _wait_for(viewer, lambda: base + 100 not in _messages(viewer))
+        server.send(_message(base + 100))  # a late copy of a deleted message
+        window = [
+            {"id": id_, "name": "Ayu", "text": f"pesan {id_}"}
+            for id_ in range(base + 200, base + 251)
+            if id_ != base + 210
+        ]
+        server.send(json.dumps({"type": "chat.history", "messages": window}))
+        _wait_for(viewer, lambda: len(_messages(viewer)) == 50)
+        assert _messages(viewer) == [m["id"] for m in window]
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_silent_socket_is_replaced_and_one_dropped_at_once_ends_in_polling(
+    asgi_demo_site, browser
+):
+    contexts = []
+    try:
+        # A connection that died without a close: pings go unanswered.
+        silent = _viewer(browser, contexts)
+        silent.clock.install()
+        opened, pings = [], []
+
+        def mute_server(route):
+            opened.append(route)
+            route.on_message(lambda message: pings.append(json.loads(message)))
+
+        silent.route_web_socket(SOCKETS, mute_server)
+        silent.goto(f"{asgi_demo_site}/expo/{EXPO}/")
+        _wait_for(silent, lambda: len(opened) == 1)
+        silent.clock.run_for(25_000)
+        _wait_for(silent, lambda: pings == [{"type": "ping"}])
+        silent.clock.run_for(9_000)
+        assert len(opened) == 1
+        silent.clock.run_for(3_000)  # 10 s without an answer, then a new socket
+        _wait_for(silent, lambda: len(opened) == 2)
+
+        # A proxy that accepts the socket and drops it at once: three times, then polling.
+        dropped = _viewer(browser, contexts)
+        accepted = []
+        polls = []
+
+        def dropping_proxy(route):
+            accepted.append(route.url)
+            route.close()
+
+        dropped.route_web_socket(SOCKETS, dropping_proxy)
+        dropped.on(
+            "request",
+            lambda request: polls.append(request.url) if "/api/v1/live/" in request.url else None,
+        )
+        dropped.goto(f"{asgi_demo_site}/expo/{EXPO}/")
+        expect(dropped.locator("#live-panel [data-live=status]")).not_to_be_empty(timeout=POLL_MS)
+        _wait_for(dropped, lambda: bool(polls), POLL_MS)
+        assert len(accepted) == 3
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_the_page_reloads_once_when_its_session_ends(asgi_demo_site, browser):
+    contexts = []
+    try:
+        viewer = _viewer(browser, contexts)
+        viewer.clock.install()
+        viewer.goto(f"{asgi_demo_site}/expo/{EXPO}/")
+        panel = viewer.locator("#live-panel")
+        times = panel.evaluate(
+            "(p) => [Date.parse(p.dataset.now), Date.parse(p.dataset.changesAt)]"
+        )
+        now, changes_at = times
+        assert changes_at > now
+        _mark(viewer)
+        loads = []
+        viewer.on("load", lambda page: loads.append(page.url))
+
+        # As a laptop closed until a minute before the end: nothing happens yet.
+        viewer.clock.fast_forward(int(changes_at - now) - 60_000)
+        viewer.wait_for_timeout(500)
+        assert _marked(viewer) and loads == []
+        viewer.clock.fast_forward(70_000)
+        _wait_for(viewer, lambda: len(loads) == 1)
+        assert not _marked(viewer)
+        # The server's clock has not moved here, so the reloaded page shows the same
+        # session: it must not reload again, however late the browser's clock is.
+        viewer.clock.fast_forward(3_600_000)
+        viewer.wait_for_timeout(1000)
+        assert len(loads) == 1
     finally:
         for context in contexts:
             context.close()

@@ -444,6 +444,63 @@ def test_a_viewer_or_message_of_elsewhere_is_404(client, studio):
     assert db_state() == before
 
 
+# --- the console kept current (live_host.js) -----------------------------------------
+
+
+def test_the_console_refreshes_the_count_and_the_chat_from_a_fragment(client, studio):
+    client.force_login(studio.host)
+    page = html(client.get(url("live_console", studio)))
+    fragment_url = url("live_console", studio) + "?part=now"
+    assert f'data-host-refresh="{fragment_url}"' in page
+    assert '<dd data-host="viewers">0</dd>' in page
+    assert '<div data-host="messages">' in page
+    assert "js/live_host.js" in page
+
+    later = ChatMessage.objects.create(
+        session=studio.session,
+        viewer=Viewer.objects.create(expo=studio.expo, display_name="Budi"),
+        display_name="Budi",
+        text="Ukuran XL ada?",
+        created_at=timezone.now(),
+    )
+    response = client.get(fragment_url)
+    assert response.status_code == 200
+    fragment = html(response)
+    assert fragment.startswith('<div data-host="viewers">0</div>')
+    # Newest first, each with the forms of the page, which post as they do there.
+    assert fragment.index("Ukuran XL ada?") < fragment.index("Berapa harga kemejanya?")
+    assert f'action="{url("live_chat_delete", studio, later.pk)}"' in fragment
+    assert f'action="{url("live_viewer_mute", studio, later.viewer_id)}"' in fragment
+    assert f'action="{url("live_viewer_ban", studio, later.viewer_id)}"' in fragment
+    assert fragment.count('name="csrfmiddlewaretoken"') == 6
+    assert "<html" not in fragment
+    assert 'id="run-sheet"' not in fragment
+
+    response = client.post(url("live_chat_delete", studio, later.pk))
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.hidden_by_id == studio.host.pk
+    assert f'action="{url("live_chat_delete", studio, later.pk)}"' not in html(
+        client.get(fragment_url)
+    )
+
+
+@pytest.mark.parametrize("who", ["gate", "outsider"])
+def test_others_get_no_fragment(client, studio, who):
+    before = db_state()
+    client.force_login(getattr(studio, who))
+    response = client.get(url("live_console", studio) + "?part=now")
+    assert response.status_code == 404
+    assert "Berapa harga kemejanya?" not in html(response)
+    assert db_state() == before
+
+
+def test_an_anonymous_fragment_request_is_sent_to_sign_in(client, studio):
+    response = client.get(url("live_console", studio) + "?part=now")
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
 def test_chat_rules_and_blocked_words(client, studio):
     client.force_login(studio.host)
     response = client.post(url("live_chat_rules", studio), {"slow_mode_seconds": "30"})

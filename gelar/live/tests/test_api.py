@@ -10,7 +10,7 @@ from django.utils import timezone
 from gelar.events.models import AgendaSession, Expo
 from gelar.live import services as live
 from gelar.live.models import ChatMessage, Pin, Viewer
-from gelar.testing import build_expo
+from gelar.testing import at, build_expo, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,37 @@ def test_state_has_the_snapshot_and_the_chat_after_an_id(client, world, session)
     assert [m["text"] for m in body["chat"]] == ["Halo", "Ada ukuran L?"]
     body = client.get(_url(session, f"?after={first.pk}")).json()
     assert [m["id"] for m in body["chat"]] == [second.pk]
+
+
+def _say(session, viewer, text: str, seconds: int) -> ChatMessage:
+    return ChatMessage.objects.create(
+        session=session,
+        viewer=viewer,
+        display_name=viewer.display_name,
+        text=text,
+        created_at=at(24, 10) + datetime.timedelta(seconds=seconds),
+    )
+
+
+def test_state_names_the_messages_hidden_in_the_recent_window(client, world, session):
+    viewer = Viewer.objects.create(expo=world.expo, display_name="Ayu")
+    # 52 messages: the first two fall out of the window of the last 50.
+    said = [_say(session, viewer, f"pesan {i}", i) for i in range(52)]
+    hidden = [said[0], said[10], said[51]]
+    ChatMessage.objects.filter(pk__in=[m.pk for m in hidden]).update(hidden_at=timezone.now())
+
+    # A viewer who saw up to message 50 learns that 10 and 51 are gone, and gets nothing new.
+    body = client.get(_url(session, f"?after={said[50].pk}")).json()
+    assert body["chat"] == []
+    assert body["hidden"] == [said[10].pk, said[51].pk]
+    body = client.get(_url(session)).json()
+    assert body["hidden"] == [said[10].pk, said[51].pk]
+    assert len(body["chat"]) == 49
+    assert said[10].pk not in [m["id"] for m in body["chat"]]
+
+
+def test_state_of_a_quiet_session_hides_nothing(client, session):
+    assert client.get(_url(session)).json()["hidden"] == []
 
 
 def test_state_of_unknown_or_draft_sessions_is_404(client, world, session):
@@ -169,6 +200,61 @@ def test_expo_home_renders_the_pin_for_a_late_joiner(client, world, session):
     assert f'name="product" value="{world.shirt.pk}"' in html
     assert f'action="/en/expo/{world.expo.slug}/keranjang/tambah/"' in html
     assert "js/live.js" in html
+
+
+def _home(client, world, monkeypatch, now) -> str:
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    response = client.get(f"/en/expo/{world.expo.slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_panel_shows_the_next_session_within_12_hours(client, world, monkeypatch):
+    html = _home(client, world, monkeypatch, at(24, 8))
+    opening = world.opening
+    assert 'id="live-panel"' in html
+    assert "Starts at 09:00 WIB" in html
+    assert f"/ws/live/{opening.pk}/" in html
+    assert 'data-starts-at="2021-11-24T02:00:00.000+00:00"' in html
+    assert 'data-ends-at="2021-11-24T03:00:00.000+00:00"' in html
+    # The page changes when the session starts: live.js reloads it then.
+    assert 'data-changes-at="2021-11-24T02:00:00.000+00:00"' in html
+    assert 'data-now="2021-11-24T01:00:00.000+00:00"' in html
+    assert "js/live.js" in html
+
+
+def test_the_panel_waits_for_a_session_more_than_12_hours_ahead(client, world, monkeypatch):
+    # The Mayor's session is over; the talk show starts at 13:00 the next day.
+    html = _home(client, world, monkeypatch, at(24, 12))
+    assert 'id="live-panel"' not in html
+    assert "js/live.js" not in html
+    html = _home(client, world, monkeypatch, at(25, 1, 30))
+    assert "Starts at 13:00 WIB" in html
+    talk = AgendaSession.objects.get(expo=world.expo, title="Talkshow Batik Naik Kelas")
+    assert f"/ws/live/{talk.pk}/" in html
+
+
+def test_the_panel_on_air_changes_when_the_session_ends_or_the_next_starts(
+    client, world, session, monkeypatch
+):
+    html = _home(client, world, monkeypatch, at(24, 10, 15))
+    assert f"/ws/live/{session.pk}/" in html
+    assert "Starts at" not in html
+    assert 'data-ends-at="2021-11-24T04:30:00.000+00:00"' in html
+    assert 'data-changes-at="2021-11-24T04:30:00.000+00:00"' in html
+    # A session starting before the Mayor's ends takes the air at its start.
+    make_session(expo=world.expo, title="Kuis", starts_at=at(24, 11), ends_at=at(24, 12))
+    html = _home(client, world, monkeypatch, at(24, 10, 15))
+    assert 'data-ends-at="2021-11-24T04:30:00.000+00:00"' in html
+    assert 'data-changes-at="2021-11-24T04:00:00.000+00:00"' in html
+
+
+def test_the_panel_has_one_live_region_and_the_chat_is_a_log(client, world, session):
+    _on_air(session)
+    html = client.get(f"/en/expo/{world.expo.slug}/").content.decode()
+    assert html.count("aria-live=") == 1
+    assert '<p class="visually-hidden" data-live="pin-news" aria-live="polite"' in html
+    assert 'role="log"' in html
 
 
 def test_expo_home_without_a_session_on_air_has_no_panel(client, world):

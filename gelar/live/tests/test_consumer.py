@@ -182,9 +182,7 @@ def test_the_asgi_application_checks_the_origin(session):
     async_to_sync(run)()
 
 
-def test_a_deeply_nested_frame_or_a_failing_database_keeps_the_socket(
-    world, session, monkeypatch
-):
+def test_a_deeply_nested_frame_or_a_failing_database_keeps_the_socket(world, session, monkeypatch):
     from gelar.live import consumers
 
     def broken(*args):

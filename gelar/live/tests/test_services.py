@@ -1,4 +1,5 @@
 import asyncio
+import json
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -57,7 +58,7 @@ def _received(channel: str) -> list[dict]:
                 message = await asyncio.wait_for(layer.receive(channel), 0.05)
             except TimeoutError:
                 return
-            events.append(message["event"])
+            events.append(json.loads(message["text"]))
 
     async_to_sync(drain)()
     return events

@@ -5,9 +5,16 @@
 //
 // Reconnects with exponential backoff and jitter; after 3 connects in a row that
 // fail (a proxy or network that blocks WebSockets) it polls the JSON API every 3 s
-// instead, and tries the socket again now and then. State comes as whole
-// snapshots with a version: a snapshot older than the one shown is ignored, so an
-// event that arrives late or twice cannot undo a newer pin.
+// instead, and tries the socket again now and then. A socket that closes within
+// 5 s of opening counts as a failed connect (a proxy that accepts and drops), and
+// one that stays silent 10 s after a ping is given up (a connection that died
+// without a close). State comes as whole snapshots with a version: a snapshot
+// older than the one shown is ignored, so an event that arrives late or twice
+// cannot undo a newer pin.
+//
+// The page follows the clock: when the session ends or the next one takes the air
+// (data-changes-at, on the server's clock) the script stops following it and
+// reloads the page once, which then shows what is on now.
 (() => {
   const panel = document.getElementById("live-panel");
   if (!panel) return;
@@ -17,22 +24,118 @@
   const POLL_MS = 3000;
   const FAILS_BEFORE_POLLING = 3;
   const SOCKET_RETRY_WHILE_POLLING_MS = 60000;
+  const PING_MS = 25000;
+  const PONG_TIMEOUT_MS = 10000;
+  const SHORT_LIVED_MS = 5000;
+  // The chat keeps the last messages only: a page open all day stays light.
+  const MAX_MESSAGES = 200;
+  const CLOCK_CHECK_MS = 5000;
+  const RELOAD_MARGIN_MS = 1000;
 
   let version = Number(panel.dataset.version) || 0;
-  let lastMessageId = 0;
+  let stopped = false;
+
+  const fill = (template, values) =>
+    template.replace(/%\((\w+)\)s/g, (match, name) =>
+      name in values ? String(values[name]) : match,
+    );
+
+  // --- chat: an ordered list of at most MAX_MESSAGES -----------------------------
+
+  const list = part("messages");
+  // Ids shown or deleted (a late frame must not bring a deleted message back), at
+  // most MAX_MESSAGES of them; ids at or below `floor` were let go and stay out.
   const seen = new Set();
-  part("messages").querySelectorAll("li[data-id]").forEach((li) => {
-    const id = Number(li.dataset.id);
+  let floor = 0;
+  let lastMessageId = 0;
+
+  const idOf = (li) => Number(li.dataset.id);
+
+  const forget = () => {
+    while (list.children.length > MAX_MESSAGES) {
+      floor = Math.max(floor, idOf(list.firstElementChild));
+      list.firstElementChild.remove();
+    }
+    if (seen.size > MAX_MESSAGES) {
+      const ids = Array.from(seen).sort((a, b) => a - b);
+      ids.slice(0, ids.length - MAX_MESSAGES).forEach((id) => {
+        seen.delete(id);
+        floor = Math.max(floor, id);
+      });
+    }
+  };
+
+  list.querySelectorAll("li[data-id]").forEach((li) => {
+    seen.add(idOf(li));
+    lastMessageId = Math.max(lastMessageId, idOf(li));
+  });
+  forget();
+
+  const insertMessage = (message) => {
+    const id = Number(message.id);
+    if (!Number.isSafeInteger(id) || id <= floor || seen.has(id)) return;
     seen.add(id);
     lastMessageId = Math.max(lastMessageId, id);
-  });
+    const li = document.createElement("li");
+    li.dataset.id = id;
+    const name = document.createElement("strong");
+    name.textContent = message.name;
+    li.append(name, " ", message.text);
+    // In id order: a message from a reconnect's history lands where it belongs.
+    let before = list.lastElementChild;
+    while (before && idOf(before) > id) before = before.previousElementSibling;
+    const box = list.parentElement;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    if (before) before.after(li);
+    else list.prepend(li);
+    forget();
+    if (atBottom) box.scrollTop = box.scrollHeight;
+  };
 
-  const fill = (template, count) => template.replace("%(count)s", String(count));
+  const removeMessage = (id) => {
+    const li = list.querySelector(`li[data-id="${Number(id)}"]`);
+    if (li) li.remove();
+    if (Number(id) > floor) seen.add(Number(id));
+    forget();
+  };
 
-  // --- rendering ------------------------------------------------------------------
+  // chat.history is the recent window as the server has it now: a message shown
+  // here but not there was deleted while this viewer was away. Messages newer than
+  // the window (posted while it was read) stay.
+  const applyHistory = (messages) => {
+    const kept = new Set(messages.map((m) => Number(m.id)));
+    const newest = messages.length ? Math.max(...kept) : Infinity;
+    list.querySelectorAll("li[data-id]").forEach((li) => {
+      if (idOf(li) <= newest && !kept.has(idOf(li))) li.remove();
+    });
+    messages.forEach(insertMessage);
+  };
+
+  // --- pin, announcement, viewers -----------------------------------------------
+
+  const buyForm = part("buy");
+  let shownPin = part("card").hidden ? null : Number(buyForm.elements.pin.value) || null;
+
+  const stockText = (product) =>
+    product.sold_out ? texts.sold_out : fill(texts.left, { count: product.stock });
+
+  // The card itself is not a live region (stock ticks would be read out again and
+  // again); this says once what was pinned or that nothing is.
+  const tellPin = (pin) => {
+    const id = pin ? pin.id : null;
+    if (id === shownPin) return;
+    shownPin = id;
+    part("pin-news").textContent = pin
+      ? fill(texts.pinned, {
+          name: pin.product.name,
+          price: pin.product.price_text,
+          stock: stockText(pin.product),
+        })
+      : texts.unpinned;
+  };
 
   const renderSnapshot = (snapshot) => {
-    if (snapshot.version < version) return;
+    if (!snapshot || snapshot.version < version) return;
     version = snapshot.version;
     const announcement = part("announcement");
     announcement.textContent = snapshot.announcement || "";
@@ -55,14 +158,14 @@
       part("exhibitor").textContent = product.exhibitor;
       part("price").textContent = product.price_text;
       const stock = part("stock");
-      stock.textContent = product.sold_out ? texts.sold_out : fill(texts.left, product.stock);
+      stock.textContent = stockText(product);
       stock.classList.toggle("out", product.sold_out);
-      const form = part("buy");
-      form.action = pin.buy_url;
-      form.elements.product.value = product.id;
-      form.elements.pin.value = pin.id;
-      form.querySelector("button").disabled = product.sold_out;
+      buyForm.action = pin.buy_url;
+      buyForm.elements.product.value = product.id;
+      buyForm.elements.pin.value = pin.id;
+      buyForm.querySelector("button").disabled = product.sold_out;
     }
+    tellPin(pin);
     renderChatRules(snapshot.chat);
     if (typeof snapshot.viewers === "number") renderViewers(snapshot.viewers);
   };
@@ -74,28 +177,7 @@
   };
 
   const renderViewers = (count) => {
-    part("viewers").textContent = fill(texts.watching, count);
-  };
-
-  const appendMessage = (message) => {
-    if (seen.has(message.id)) return;
-    seen.add(message.id);
-    lastMessageId = Math.max(lastMessageId, message.id);
-    const li = document.createElement("li");
-    li.dataset.id = message.id;
-    const name = document.createElement("strong");
-    name.textContent = message.name;
-    li.append(name, " ", message.text);
-    const list = part("messages");
-    const box = list.parentElement;
-    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-    list.append(li);
-    if (atBottom) box.scrollTop = box.scrollHeight;
-  };
-
-  const removeMessage = (id) => {
-    const li = part("messages").querySelector(`li[data-id="${Number(id)}"]`);
-    if (li) li.remove();
+    part("viewers").textContent = fill(texts.watching, { count });
   };
 
   const handle = (event) => {
@@ -104,10 +186,10 @@
         renderSnapshot(event);
         break;
       case "chat.history":
-        event.messages.forEach(appendMessage);
+        applyHistory(event.messages);
         break;
       case "chat.message":
-        appendMessage(event.message);
+        insertMessage(event.message);
         break;
       case "chat.deleted":
         removeMessage(event.id);
@@ -127,6 +209,7 @@
   // --- transport: socket first, polling when sockets fail ---------------------------
 
   let socket = null;
+  let dropSocket = () => {}; // closes the current socket without a retry
   let failures = 0;
   let pollTimer = null;
   let retryTimer = null;
@@ -141,42 +224,94 @@
   };
 
   const connect = () => {
+    if (stopped) return;
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    let opened = false;
+    let ws;
     try {
-      socket = new WebSocket(`${scheme}//${window.location.host}${urls.socket}`);
+      ws = new WebSocket(`${scheme}//${window.location.host}${urls.socket}`);
     } catch (_) {
-      failed(false);
+      failed(true);
       return;
     }
-    socket.addEventListener("open", () => {
-      opened = true;
-      failures = 0;
-      stopPolling();
-      setStatus("");
+    socket = ws;
+    let openedAt = 0;
+    let heard = 0; // frames received: a ping is answered when this moves
+    let pingTimer = null;
+    let pongTimer = null;
+    let stableTimer = null;
+    const current = () => socket === ws;
+    const forgetSocket = () => {
+      socket = null;
+      window.clearInterval(pingTimer);
+      window.clearTimeout(pongTimer);
+      window.clearTimeout(stableTimer);
+    };
+    // This socket is done: drop it (its late events are ignored) and retry or poll.
+    dropSocket = () => {
+      if (!current()) return;
+      forgetSocket();
+      try {
+        ws.close();
+      } catch (_) {
+        // Closing a socket that never opened: nothing to do.
+      }
+    };
+    const giveUp = (countsAsFailure) => {
+      if (!current()) return;
+      dropSocket();
+      failed(countsAsFailure);
+    };
+    ws.addEventListener("open", () => {
+      if (!current()) return;
+      openedAt = Date.now();
+      // Trusted only once it has lived a while: a proxy may accept and drop at once.
+      stableTimer = window.setTimeout(() => {
+        if (!current()) return;
+        failures = 0;
+        stopPolling();
+        setStatus("");
+      }, SHORT_LIVED_MS);
+      pingTimer = window.setInterval(() => {
+        const before = heard;
+        try {
+          ws.send(JSON.stringify({ type: "ping" }));
+        } catch (_) {
+          giveUp(false);
+          return;
+        }
+        window.clearTimeout(pongTimer);
+        pongTimer = window.setTimeout(() => {
+          if (heard === before) giveUp(false);
+        }, PONG_TIMEOUT_MS);
+      }, PING_MS);
     });
-    socket.addEventListener("message", (message) => {
+    ws.addEventListener("message", (message) => {
+      if (!current()) return;
+      heard += 1;
       try {
         handle(JSON.parse(message.data));
       } catch (_) {
         // A frame we do not understand: the next snapshot sets things right.
       }
     });
-    socket.addEventListener("close", (close) => {
-      socket = null;
-      if (close.code === 4404) return; // the session is gone: nothing to follow
-      failed(opened);
+    ws.addEventListener("close", (close) => {
+      if (!current()) return;
+      if (close.code === 4404) {
+        forgetSocket(); // the session is gone: nothing to follow
+        return;
+      }
+      giveUp(!openedAt || Date.now() - openedAt < SHORT_LIVED_MS);
     });
   };
 
-  const failed = (hadOpened) => {
-    if (!hadOpened) failures += 1;
+  const failed = (countsAsFailure) => {
+    if (stopped) return;
+    if (countsAsFailure) failures += 1;
+    window.clearTimeout(retryTimer);
     if (failures >= FAILS_BEFORE_POLLING) {
       startPolling();
-      window.clearTimeout(retryTimer);
       retryTimer = window.setTimeout(connect, SOCKET_RETRY_WHILE_POLLING_MS);
     } else {
-      window.clearTimeout(retryTimer);
       retryTimer = window.setTimeout(connect, backoff(failures));
     }
   };
@@ -187,17 +322,19 @@
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
-      if (!response.ok) return;
+      if (!response.ok || stopped) return;
       const body = await response.json();
+      if (stopped) return;
       renderSnapshot(body.snapshot);
-      body.chat.forEach(appendMessage);
+      (body.hidden || []).forEach(removeMessage);
+      body.chat.forEach(insertMessage);
     } catch (_) {
       // Offline for a moment: the next tick tries again.
     }
   };
 
   const startPolling = () => {
-    if (pollTimer) return;
+    if (pollTimer || stopped) return;
     setStatus(texts.offline);
     poll();
     pollTimer = window.setInterval(poll, POLL_MS);
@@ -209,9 +346,32 @@
     pollTimer = null;
   };
 
+  // --- the clock: stop following and reload when the page's session changes --------
+
+  const serverNow = Date.parse(panel.dataset.now);
+  const changesAt = Date.parse(panel.dataset.changesAt);
+  if (Number.isFinite(serverNow) && Number.isFinite(changesAt) && changesAt > serverNow) {
+    // The client's clock may be off: count from the server's time of the page.
+    const skew = serverNow - Date.now();
+    let clockTimer = null;
+    const followClock = () => {
+      if (stopped || Date.now() + skew < changesAt + RELOAD_MARGIN_MS) return;
+      stopped = true;
+      window.clearInterval(clockTimer);
+      window.clearTimeout(retryTimer);
+      stopPolling();
+      dropSocket();
+      window.location.reload();
+    };
+    // An interval rather than one long timeout: a sleeping laptop or a background
+    // tab may hold timers back, the wall clock moves on.
+    clockTimer = window.setInterval(followClock, CLOCK_CHECK_MS);
+    document.addEventListener("visibilitychange", followClock);
+  }
+
   // --- actions --------------------------------------------------------------------
 
-  part("buy").addEventListener("submit", (event) => {
+  buyForm.addEventListener("submit", (event) => {
     // Count the tap; the form itself goes on to the cart as it would without JS.
     const pinId = event.currentTarget.elements.pin.value;
     if (pinId && navigator.sendBeacon) {
@@ -265,7 +425,7 @@
         chatError.textContent = errorText(sent.data);
         return;
       }
-      appendMessage(sent.data);
+      insertMessage(sent.data);
       chatForm.elements.text.value = "";
     } catch (_) {
       chatError.textContent = texts.offline;
