@@ -99,7 +99,7 @@ manage collectstatic --noinput -v0
 PORT=$("$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 BASE=http://127.0.0.1:$PORT
 ARGS=(--interface wsgi --workers "$WORKERS" --blocking-threads "$BLOCKING_THREADS" --no-ws
-  --host 127.0.0.1 --port "$PORT" --access-log --access-log-fmt 'ACCESS {status} {method} {path}')
+  --host 127.0.0.1 --port "$PORT" --access-log --access-log-fmt 'ACCESS %(status)d %(method)s %(path)s')
 echo "== granian WSGI on $BASE"
 DB_CONN_MAX_AGE=600 setsid "$GRANIAN" --log-level info "${ARGS[@]}" gelar.wsgi:application \
   >>"$TMP/server.log" 2>&1 &

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gelar.catalog",
     "gelar.orders",
     "gelar.payments",
+    "gelar.tickets",
     "gelar.live",
     "gelar.public",
     "gelar.shop",

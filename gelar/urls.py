@@ -27,8 +27,10 @@ urlpatterns += i18n_patterns(
     path("akun/", include("gelar.accounts.urls")),
     path("akun/", include("allauth.urls")),
     path("console/", include("gelar.console.urls")),
+    path("gerbang/", include("gelar.tickets.urls_gate")),
     path("umkm/", include("gelar.dashboard.urls")),
     path("", include("gelar.shop.urls")),
+    path("", include("gelar.tickets.urls")),
     path("", include("gelar.public.urls")),
     prefix_default_language=False,
 )

@@ -1,7 +1,8 @@
 """The organizer console: expos (console.views_expo), intake (console.views_intake),
-orders (console.views_orders) and the live host console (console.views_live)."""
+orders (console.views_orders), the live host console (console.views_live) and the
+venue (console.views_venue)."""
 
-from gelar.console import urls_expo, urls_intake, urls_live, urls_orders
+from gelar.console import urls_expo, urls_intake, urls_live, urls_orders, urls_venue
 
 app_name = "console"
 
@@ -10,4 +11,5 @@ urlpatterns = (
     + urls_intake.urlpatterns
     + urls_orders.urlpatterns
     + urls_live.urlpatterns
+    + urls_venue.urlpatterns
 )

@@ -66,6 +66,9 @@ from gelar.payments import qris
 from gelar.payments.models import ExhibitorPaymentSettings, Refund
 from gelar.payments.services import payment_confirm, refund_record
 from gelar.regions.models import Regency
+from gelar.tickets import organizer as organizer_venue
+from gelar.tickets import services as tickets
+from gelar.tickets.models import GateDevice, Invitation, Scan, Ticket, TimeSlot, secret_hash
 
 SEED = "gelar-demo-2021"
 BASE_EXHIBITORS = len(data.VENUE_REGIONS) + len(data.ONLINE_REGIONS)  # 100
@@ -101,6 +104,9 @@ class DemoSummary:
     seconds: float
     # The end of the 2027 session on air now, in the expo's zone; None when none is.
     on_air_until: datetime.datetime | None = None
+    guests: int = 0  # invitations to the 2021 venue
+    slots: int = 0  # public time slots of the demo expos
+    tickets: int = 0  # valid tickets, invited and public
 
     def as_text(self) -> str:
         verb = "Demo loaded" if self.loaded else "Demo already loaded (use --reset to rebuild)"
@@ -109,6 +115,7 @@ class DemoSummary:
             f"{data.EXPO_2021['name']} ({self.venue} at the venue, {self.online} online); "
             f"{self.products} products with {self.product_images} pictures "
             f"({self.image_files_drawn} image files drawn); {self.orders} orders; "
+            f"{self.guests} invited guests, {self.slots} venue slots, {self.tickets} tickets; "
             f"{self.seconds:.1f} s."
         )
         if self.on_air_until is not None:
@@ -548,6 +555,9 @@ def demo_delete(*, organizer: Organizer) -> None:
     checkout_ids = _demo_orders(organizer).values("checkout_id")
     Checkout.objects.filter(pk__in=checkout_ids).delete()
     Checkout.objects.filter(expo__organizer=organizer).delete()
+    # Scans and tickets protect their gates, slots and invitations (and the expo).
+    Scan.objects.filter(device__expo__organizer=organizer).delete()
+    Ticket.objects.filter(expo__organizer=organizer).delete()
     Expo.objects.filter(organizer=organizer).delete()
     # Bottom up, so that each delete is one statement rather than a collection of
     # tens of thousands of objects in memory.
@@ -576,6 +586,13 @@ def demo_summary(*, loaded: bool, image_files_drawn: int = 0, seconds: float = 0
         orders=_demo_orders(organizer).count() if organizer else 0,
         seconds=seconds,
         on_air_until=_on_air_until(now=timezone.now()),
+        guests=Invitation.objects.filter(expo__organizer=organizer).count() if organizer else 0,
+        slots=TimeSlot.objects.filter(expo__organizer=organizer).count() if organizer else 0,
+        tickets=(
+            Ticket.objects.filter(expo__organizer=organizer, status=Ticket.Status.VALID).count()
+            if organizer
+            else 0
+        ),
     )
 
 
@@ -750,6 +767,9 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
     spared = {e.pk for e in owners_businesses}
     _create_live_2021(organizer=organizer, expo=expo_2021, spared=spared)
     _create_live_on_air(organizer=organizer, expo=expo_2027, spared=spared, now=now)
+    _say(stdout, "Inviting the guests and opening the venue slots...")
+    _create_venue_2021(organizer=organizer, expo=expo_2021)
+    _create_venue_2027(organizer=organizer, expo=expo_2027)
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
 
 
@@ -1461,4 +1481,93 @@ def demo_logins_text(*, base_url: str = DEMO_BASE_URL) -> str:
             f"    pengguna / username: {login.username}",
             f"    kata sandi / password: {login.password}",
         ]
+    lines.append("  Pemindai gerbang / Gate scanner (buka di ponsel / open on a phone):")
+    for name, link in demo_gate_pairing(base_url=base_url):
+        lines.append(f"    {name}: {link}")
     return "\n".join(lines)
+
+
+# --- The venue ---------------------------------------------------------------
+
+
+def _create_venue_2021(*, organizer: Organizer, expo: Expo) -> None:
+    """The 2021 hall by invitation: the guest list (most accepted), two gates and the
+    check-in as it was synced from their offline queues, one ticket twice (a conflict)."""
+    actor = _member(organizer, OrganizerMember.Role.ADMIN)
+    zone = expo.tzinfo
+    invited_on = datetime.datetime(2021, 11, 10, 10, 0, tzinfo=zone)
+    # The guests answered and the gates synced while the expo ran: the services are
+    # called with 2021 clocks, and the expo is closed again afterwards.
+    closed_status = expo.status
+    Expo.objects.filter(pk=expo.pk).update(status=Expo.Status.PUBLISHED)
+    expo.status = Expo.Status.PUBLISHED
+    secrets: dict[int, str] = {}
+    for index, (name, title, institution, email, whatsapp, answer) in enumerate(data.GUESTS_2021):
+        invitation = tickets.invitation_create(
+            expo=expo,
+            actor=actor,
+            name=name,
+            institution=institution,
+            title=title,
+            email=email,
+            whatsapp=whatsapp,
+        )
+        if answer:
+            _ticket, secret = tickets.invitation_respond(
+                invitation=invitation,
+                accept=answer == "accepted",
+                now=invited_on + datetime.timedelta(days=1, hours=index),
+            )
+            if secret:
+                secrets[index] = secret
+    gates = [
+        tickets.gate_device_create(expo=expo, actor=actor, name=name)[0] for name in data.GATES_2021
+    ]
+    queues: dict[int, list[dict]] = {}
+    for n, (guest, gate, day, hhmm) in enumerate(data.SCANS_2021):
+        queues.setdefault(gate, []).append(
+            {
+                "nonce": f"demo-2021-{n:03d}",
+                "code": tickets.ticket_code(secrets[guest]),
+                "direction": "entry",
+                "scanned_at": _aware((2021, 11, day), hhmm, zone).isoformat(),
+            }
+        )
+    synced_at = datetime.datetime(2021, 11, 25, 17, 0, tzinfo=zone)
+    for gate, queue in sorted(queues.items()):
+        tickets.sync(device=gates[gate], scans=queue, now=synced_at)
+    Expo.objects.filter(pk=expo.pk).update(status=closed_status)
+    expo.status = closed_status
+
+
+def _create_venue_2027(*, organizer: Organizer, expo: Expo) -> None:
+    """The 2027 public slots (two days of three, capacity 300), registrations, and two
+    gates with known tokens so the scanner can be opened from demo_logins."""
+    actor = _member(organizer, OrganizerMember.Role.ADMIN)
+    zone = expo.tzinfo
+    rng = random.Random(f"{SEED}-venue")
+    names = [f"{first} {last}" for first in data.VISITOR_FIRST for last in data.VISITOR_LAST]
+    rng.shuffle(names)
+    for index, ((day, start, end), count) in enumerate(
+        zip(data.SLOTS_2027, data.REGISTRATIONS_2027, strict=True)
+    ):
+        slot = organizer_venue.slot_create(
+            expo=expo,
+            actor=actor,
+            name=data.SLOT_2027_NAMES[index % len(data.SLOT_2027_NAMES)],
+            starts_at=_aware(day, start, zone),
+            ends_at=_aware(day, end, zone),
+            capacity=data.SLOT_2027_CAPACITY,
+        )
+        for _n in range(count):
+            tickets.register_for_slot(slot=slot, holder_name=names.pop(), whatsapp=_whatsapp(rng))
+    for name, token in data.GATES_2027:
+        device, _token = tickets.gate_device_create(expo=expo, actor=actor, name=name)
+        # Demo only: a known token, so demo_logins can print the pairing link.
+        GateDevice.objects.filter(pk=device.pk).update(token_hash=secret_hash(token))
+
+
+def demo_gate_pairing(*, base_url: str = DEMO_BASE_URL) -> list[tuple[str, str]]:
+    """(gate name, pairing link) of the demo's 2027 gate devices."""
+    base = base_url.rstrip("/")
+    return [(name, f"{base}/gerbang/#token={token}") for name, token in data.GATES_2027]

@@ -35,6 +35,9 @@ def test_openapi_document_describes_every_endpoint(client):
         "/api/v1/live/sessions/{session_id}/chat",
         "/api/v1/live/pins/{pin_id}/click",
         "/api/v1/payments/midtrans/notification",
+        "/api/v1/gate/tickets",
+        "/api/v1/gate/scan",
+        "/api/v1/gate/sync",
         "/api/v1/regions/provinces",
         "/api/v1/regions/provinces/{code}/regencies",
     }

@@ -1,0 +1,634 @@
+// The gate scanner (/gerbang/): reads ticket codes from a USB scanner that types like
+// a keyboard (a line ending in Enter in an input that keeps the focus) or from the
+// camera (BarcodeDetector where the browser has it, the vendored jsQR otherwise), and
+// shows a big green or red answer with the reason and the holder's name.
+//
+// Pairing: the organizer's console gives each gate device a token, as a link
+// /gerbang/#token=<token> or a code to type. It is kept in localStorage and sent as
+// "Authorization: Bearer <token>" to the gate API (/api/v1/gate/tickets, /scan, /sync);
+// the fragment never reaches a server, and is removed from the address bar at once.
+//
+// Offline: the device keeps the ticket list of its expo (SHA-256 of each secret, name,
+// slot, status) in IndexedDB, refreshed every 5 minutes. A scan goes to the server
+// first; when the browser is offline, or the request fails or takes more than 3 s,
+// the device decides by itself: it hashes the scanned secret (SubtleCrypto, which
+// browsers give only to secure contexts: https, or http on 127.0.0.1/localhost; on plain
+// http elsewhere every offline scan is "unknown" but still queued), looks it up, checks
+// cancelled / the slot's time window (30 minutes' grace, as the server) / already
+// inside by this device's own scans (online or offline; another gate's admissions are
+// not known offline: the sync makes them a conflict), answers, and queues the scan
+// {nonce, code, direction, scanned_at} in IndexedDB, so it survives a reload. A second
+// entry it refused itself is not queued: see handleScan. The queue is synced in
+// batches when the network is back (the "online" event, and a retry every 10 s). Each
+// scan has its own nonce (crypto.randomUUID) and the server stores one scan per
+// (device, nonce): a sync that is repeated, or a scan whose online request timed out
+// after reaching the server, changes nothing the second time. Only the server sees
+// every gate, so an offline device can admit a ticket that another gate admitted; the
+// sync records it as a conflict for the organizer.
+//
+// Secure context: SubtleCrypto, crypto.randomUUID and service workers exist only on
+// https (or http://127.0.0.1 and localhost, as in the tests). Served over plain http
+// from another address the scanner still works online, but offline it cannot check
+// codes or reload: deploy it behind https.
+(() => {
+  const urls = JSON.parse(document.getElementById("gate-urls").textContent);
+  const texts = JSON.parse(document.getElementById("gate-texts").textContent);
+  const part = (name) => document.querySelector(`[data-gate="${name}"]`);
+  const TOKEN_KEY = "gelar.gate.token";
+  const SCAN_TIMEOUT_MS = 3000;
+  const SYNC_TIMEOUT_MS = 20000;
+  const SYNC_EVERY_MS = 10000;
+  const LIST_EVERY_MS = 5 * 60 * 1000;
+  const SYNC_BATCH = 500; // the API takes at most 1000 scans a request
+  const CAMERA_EVERY_MS = 200;
+  const CAMERA_REPEAT_MS = 3000; // the camera sees one code in many frames
+  const GRACE_MINUTES = 30; // unless the ticket list says otherwise
+  const GOOD = new Set(["admitted", "exited"]);
+
+  const fill = (template, values) =>
+    template.replace(/%\((\w+)\)s/g, (match, name) =>
+      name in values ? String(values[name]) : match,
+    );
+
+  // --- IndexedDB: tickets (by hash), queue (by nonce), admitted (by hash), meta --------
+
+  let dbPromise = null;
+  const openDb = () => {
+    dbPromise ??= new Promise((resolve, reject) => {
+      const request = indexedDB.open("gelar-gate", 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        db.createObjectStore("tickets", { keyPath: "h" });
+        db.createObjectStore("queue", { keyPath: "nonce" });
+        db.createObjectStore("admitted", { keyPath: "h" });
+        db.createObjectStore("meta");
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return dbPromise;
+  };
+
+  // Runs work(stores) in one transaction; resolves with what it returned (a request's
+  // result when it returned a request) once the transaction has committed.
+  const transact = async (names, mode, work) => {
+    const db = await openDb();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(names, mode);
+      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+      const value = work(stores);
+      tx.oncomplete = () => resolve(value instanceof IDBRequest ? value.result : value);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  };
+  const get = (store, key) => transact([store], "readonly", (s) => s[store].get(key));
+  const put = (store, value, key) =>
+    transact([store], "readwrite", (s) => {
+      if (key === undefined) s[store].put(value);
+      else s[store].put(value, key);
+    });
+
+  // --- token and the API -------------------------------------------------------------
+
+  const token = () => localStorage.getItem(TOKEN_KEY) || "";
+
+  const request = async (url, { method = "GET", body, timeout, bearer = token() } = {}) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout);
+    try {
+      const headers = { Authorization: `Bearer ${bearer}`, Accept: "application/json" };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+        cache: "no-store",
+        credentials: "omit",
+      });
+      let data = null;
+      try {
+        data = await response.json();
+      } catch {
+        data = null;
+      }
+      return { status: response.status, data };
+    } catch {
+      return null; // no network, timed out or refused: the caller decides offline
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const errorText = (data, status) => {
+    if (data && typeof data === "object") {
+      for (const key of ["message", "detail", "reason"]) {
+        if (typeof data[key] === "string") return data[key];
+      }
+    }
+    return String(status);
+  };
+
+  // --- what the screen shows -----------------------------------------------------------
+
+  const timeZone = () => meta.time_zone || undefined;
+  const clock = (iso) => {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return "";
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: timeZone(),
+      }).format(date);
+    } catch {
+      return date.toLocaleTimeString();
+    }
+  };
+
+  // The expo's calendar day of a time: the server starts everyone outside each day.
+  const dayOf = (iso) => {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone() }).format(new Date(iso));
+    } catch {
+      return new Date(iso).toDateString();
+    }
+  };
+
+  let meta = {}; // the ticket list's header: expo, gate, time zone, generated_at, count
+
+  const showMeta = () => {
+    part("expo").textContent = meta.expo || "";
+    part("gate-name").textContent = meta.gate || "";
+    part("list").textContent = meta.generated_at
+      ? fill(texts.list_info, { count: meta.count ?? 0, time: clock(meta.generated_at) })
+      : texts.no_list;
+  };
+
+  let reachable = true; // the last request reached the server
+  const showNetwork = () => {
+    part("network").textContent = navigator.onLine && reachable ? texts.online : texts.offline;
+  };
+
+  const showPending = async () => {
+    const count = await transact(["queue"], "readonly", (s) => s.queue.count());
+    const pending = part("pending");
+    pending.textContent = String(count);
+    pending.dataset.count = String(count);
+  };
+
+  const answer = ({ result, reason, holder, offline }) => {
+    const box = part("answer");
+    const good = GOOD.has(result);
+    box.dataset.result = result;
+    box.dataset.offline = offline ? "1" : "0";
+    box.classList.toggle("good", good);
+    box.classList.toggle("bad", !good);
+    part("verdict").textContent = good
+      ? result === "exited"
+        ? texts.exited
+        : texts.admitted
+      : texts.refused;
+    part("reason").textContent = reason || "";
+    part("holder").textContent = holder || "";
+    part("note").textContent = offline ? texts.offline_note : "";
+    if (!good && navigator.vibrate) navigator.vibrate([120, 80, 120]);
+  };
+
+  // --- deciding on this device -----------------------------------------------------------
+
+  const secretOf = (code) => {
+    const match = /^GLR1\.(.+)$/.exec(code);
+    return match ? match[1] : code;
+  };
+
+  const hashOf = async (code) => {
+    if (!crypto.subtle) return null; // not a secure context: nothing can be checked here
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secretOf(code)));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  };
+
+  const outsideSlot = (ticket, at) => {
+    if (!Array.isArray(ticket.slot)) {
+      // An invited guest's ticket: every day of the expo, in the expo's zone.
+      if (!meta.start_date || !meta.end_date) return false;
+      const day = dayOf(at);
+      return day < meta.start_date || day > meta.end_date;
+    }
+    const grace = (meta.grace_minutes ?? GRACE_MINUTES) * 60000;
+    const time = new Date(at).getTime();
+    return (
+      time < new Date(ticket.slot[0]).getTime() - grace ||
+      time > new Date(ticket.slot[1]).getTime() + grace
+    );
+  };
+
+  const decideHere = async (scan) => {
+    const h = await hashOf(scan.code);
+    const ticket = h && (await get("tickets", h));
+    if (!ticket) {
+      return { result: "unknown", reason: meta.generated_at ? texts.unknown : texts.no_list };
+    }
+    const holder = ticket.name;
+    if (ticket.status !== "valid") return { result: "cancelled", reason: texts.cancelled, holder };
+    const here = await get("admitted", h);
+    if (scan.direction === "exit") {
+      await put("admitted", { ...(here || { h }), inside: false });
+      return { result: "exited", reason: "", holder };
+    }
+    if (outsideSlot(ticket, scan.scanned_at)) {
+      return { result: "wrong_day", reason: texts.wrong_day, holder };
+    }
+    // Re-entry after an exit is allowed, as on the server; two entries in a row are not.
+    if (here && here.inside && dayOf(here.at) === dayOf(scan.scanned_at)) {
+      const reason = fill(texts.already_used, {
+        gate: here.gate || meta.gate || "",
+        time: clock(here.at),
+      });
+      return { result: "already_used", reason, holder };
+    }
+    await put("admitted", { h, at: scan.scanned_at, gate: meta.gate || "", inside: true });
+    return { result: "admitted", reason: "", holder };
+  };
+
+  // What the server answered, remembered here for the next offline decision.
+  const remember = async (scan, data) => {
+    const first = data.first_admission;
+    let seen = null;
+    if (data.result === "admitted") {
+      seen = { at: data.scanned_at || scan.scanned_at, gate: meta.gate || "", inside: true };
+    } else if (data.result === "exited") {
+      seen = { at: data.scanned_at || scan.scanned_at, gate: meta.gate || "", inside: false };
+    } else if (data.result === "already_used" && first) {
+      seen = { at: first.at, gate: first.gate, inside: true };
+    }
+    const h = seen && (await hashOf(scan.code));
+    if (h) await put("admitted", { h, ...seen });
+  };
+
+  // --- a scan ------------------------------------------------------------------------------
+
+  const direction = () =>
+    document.querySelector("[data-gate=scan-form] [name=direction]:checked")?.value || "entry";
+
+  const newNonce = () =>
+    crypto.randomUUID
+      ? crypto.randomUUID()
+      : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+          b.toString(16).padStart(2, "0"),
+        ).join("");
+
+  const handleScan = async (raw) => {
+    const code = raw.trim();
+    if (!code) return;
+    const scan = {
+      nonce: newNonce(),
+      code,
+      direction: direction(),
+      scanned_at: new Date().toISOString(),
+    };
+    // Online the server's clock times the scan; the device's only when it is queued.
+    const { scanned_at: _deviceTime, ...asked } = scan;
+    const online = navigator.onLine
+      ? await request(urls.scan, { method: "POST", body: asked, timeout: SCAN_TIMEOUT_MS })
+      : null;
+    if (online && online.status === 401) {
+      reachable = true;
+      showNetwork();
+      showRevoked();
+      return;
+    }
+    if (online && online.status < 500) {
+      reachable = true;
+      showNetwork();
+      if (online.status >= 400) {
+        const reason = errorText(online.data, online.status);
+        answer({ result: "refused", reason: fill(texts.server_refused, { reason }) });
+        return;
+      }
+      const data = online.data || {};
+      answer({ result: data.result, reason: data.reason, holder: data.ticket?.holder_name });
+      await remember(scan, data);
+      return;
+    }
+    // Offline, failed or too slow: decide here and keep the scan for the server.
+    reachable = false;
+    showNetwork();
+    const decided = await decideHere(scan);
+    // A second entry this device refused tells the server nothing it will not know (the
+    // entry that let the ticket in is queued or was online), and the sync would take it
+    // for a person who got in (a conflict): it is not queued. Everything else is.
+    if (decided.result !== "already_used") await put("queue", { ...scan, token: token() });
+    answer({ ...decided, offline: true });
+    await showPending();
+  };
+
+  // --- sync and the ticket list ---------------------------------------------------------
+
+  let syncing = false;
+  const syncNow = async () => {
+    if (syncing || !navigator.onLine) return;
+    syncing = true;
+    const skipped = new Set(); // tokens the server refuses (a revoked device): kept, not lost
+    try {
+      for (;;) {
+        const queued = await transact(["queue"], "readonly", (s) => s.queue.getAll());
+        const open = queued.filter((scan) => !skipped.has(scan.token));
+        if (!open.length) break;
+        open.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
+        const bearer = open[0].token;
+        const batch = open.filter((scan) => scan.token === bearer).slice(0, SYNC_BATCH);
+        const response = await request(urls.sync, {
+          method: "POST",
+          bearer,
+          timeout: SYNC_TIMEOUT_MS,
+          body: {
+            scans: batch.map(({ nonce, code, direction, scanned_at }) => ({
+              nonce,
+              code,
+              direction,
+              scanned_at,
+            })),
+          },
+        });
+        if (!response) {
+          reachable = false;
+          break;
+        }
+        reachable = true;
+        if (response.status === 401) {
+          skipped.add(bearer);
+          if (bearer === token()) showRevoked();
+          continue;
+        }
+        if (response.status >= 300) break; // try again in 10 s; nothing is dropped
+        // Every scan the server answered for is done, a rejected one too (it would be
+        // rejected again); the server keeps what it accepted.
+        // Results name their item by its index in the batch (and its nonce).
+        const results = Array.isArray(response.data?.results) ? response.data.results : [];
+        const answered = new Set(
+          results.map((item) => batch[item?.index]?.nonce).filter(Boolean),
+        );
+        if (!answered.size) break;
+        await transact(["queue"], "readwrite", (s) => {
+          for (const nonce of answered) s.queue.delete(nonce);
+        });
+        part("synced").textContent = fill(texts.synced, { time: clock(new Date().toISOString()) });
+      }
+    } finally {
+      syncing = false;
+      showNetwork();
+      await showPending();
+    }
+  };
+
+  const loadList = async () => {
+    if (!token() || !navigator.onLine) return;
+    const response = await request(urls.tickets, { timeout: SYNC_TIMEOUT_MS });
+    if (!response) {
+      reachable = false;
+      showNetwork();
+      return;
+    }
+    reachable = true;
+    showNetwork();
+    if (response.status === 401) {
+      showRevoked();
+      return;
+    }
+    if (response.status !== 200 || !Array.isArray(response.data?.tickets)) return;
+    const data = response.data;
+    const gate = data.gate ?? data.device;
+    meta = {
+      expo: typeof data.expo === "object" && data.expo ? data.expo.name : data.expo,
+      gate: typeof gate === "object" && gate ? gate.name : gate,
+      time_zone: data.time_zone ?? data.expo?.time_zone,
+      start_date: data.expo?.start_date,
+      end_date: data.expo?.end_date,
+      grace_minutes: data.grace_minutes,
+      generated_at: data.generated_at,
+      count: data.tickets.length,
+    };
+    await transact(["tickets", "meta"], "readwrite", (s) => {
+      s.tickets.clear();
+      for (const ticket of data.tickets) if (ticket && ticket.h) s.tickets.put(ticket);
+      s.meta.put(meta, "list");
+    });
+    showMeta();
+  };
+
+  // --- pairing -------------------------------------------------------------------------------
+
+  const showPaired = (paired) => {
+    part("pairing").hidden = paired;
+    part("scanner").hidden = !paired;
+    if (paired) focusCode();
+    else document.getElementById("gate-token").focus();
+  };
+
+  const showRevoked = () => {
+    answer({ result: "revoked", reason: texts.revoked });
+  };
+
+  // A new token is another device: its list and admissions start afresh. Queued scans
+  // stay, each with the token it was made under.
+  const pair = async (value) => {
+    const fresh = value.trim();
+    if (!fresh) return;
+    if (fresh !== token()) {
+      await transact(["tickets", "admitted", "meta"], "readwrite", (s) => {
+        s.tickets.clear();
+        s.admitted.clear();
+        s.meta.clear();
+      });
+      meta = {};
+      showMeta();
+    }
+    localStorage.setItem(TOKEN_KEY, fresh);
+  };
+
+  part("pair-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = document.getElementById("gate-token");
+    const error = part("pair-error");
+    error.textContent = "";
+    if (navigator.onLine) {
+      const check = await request(urls.tickets, {
+        bearer: input.value.trim(),
+        timeout: SYNC_TIMEOUT_MS,
+      });
+      if (check && check.status === 401) {
+        error.textContent = texts.bad_token;
+        return;
+      }
+    }
+    await pair(input.value);
+    input.value = "";
+    showPaired(true);
+    await loadList();
+  });
+
+  part("unpair").addEventListener("click", () => {
+    localStorage.removeItem(TOKEN_KEY);
+    showPaired(false);
+  });
+
+  // --- the keyboard wedge: an input that keeps the focus ---------------------------------
+
+  const codeInput = part("code");
+  const focusCode = () => {
+    if (!part("scanner").hidden) codeInput.focus({ preventScroll: true });
+  };
+
+  part("scan-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = codeInput.value;
+    codeInput.value = "";
+    handleScan(value).finally(focusCode);
+  });
+  // Clicking the page elsewhere, or a control, must not leave the scanner typing into
+  // nothing: the focus comes back unless it went to another field or button.
+  codeInput.addEventListener("blur", () => {
+    setTimeout(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body) focusCode();
+    }, 0);
+  });
+  for (const radio of document.querySelectorAll("[data-gate=scan-form] [name=direction]")) {
+    radio.addEventListener("change", focusCode);
+  }
+  document.addEventListener("keydown", (event) => {
+    if (document.activeElement === document.body && event.key.length === 1) focusCode();
+  });
+
+  // --- the camera ------------------------------------------------------------------------------
+
+  const video = part("video");
+  const cameraButton = part("camera");
+  let stream = null;
+  let lastSeen = { code: "", at: 0 };
+
+  const loadJsQR = () =>
+    window.jsQR
+      ? Promise.resolve(window.jsQR)
+      : new Promise((resolve, reject) => {
+          const script = document.createElement("script");
+          script.src = urls.jsqr;
+          script.onload = () => resolve(window.jsQR);
+          script.onerror = reject;
+          document.head.append(script);
+        });
+
+  const makeReader = async () => {
+    if ("BarcodeDetector" in window) {
+      try {
+        const formats = await window.BarcodeDetector.getSupportedFormats();
+        if (formats.includes("qr_code")) {
+          const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+          return async () => (await detector.detect(video))[0]?.rawValue || "";
+        }
+      } catch {
+        // fall through to jsQR
+      }
+    }
+    const jsQR = await loadJsQR();
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    return async () => {
+      const scale = Math.min(1, 640 / (video.videoWidth || 640));
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      if (!canvas.width || !canvas.height) return "";
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const found = jsQR(image.data, image.width, image.height, {
+        inversionAttempts: "dontInvert",
+      });
+      return found?.data || "";
+    };
+  };
+
+  const stopCamera = () => {
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    stream = null;
+    video.hidden = true;
+    video.srcObject = null;
+    cameraButton.textContent = texts.camera_start;
+    focusCode();
+  };
+
+  const startCamera = async () => {
+    const error = part("camera-error");
+    error.textContent = "";
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: "environment" },
+        audio: false,
+      });
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      const read = await makeReader();
+      cameraButton.textContent = texts.camera_stop;
+      focusCode(); // a USB scanner still works while the camera runs
+      const tick = async () => {
+        if (!stream) return;
+        try {
+          const code = await read();
+          const now = Date.now();
+          if (code && (code !== lastSeen.code || now - lastSeen.at > CAMERA_REPEAT_MS)) {
+            lastSeen = { code, at: now };
+            await handleScan(code);
+          } else if (code) {
+            lastSeen.at = now;
+          }
+        } catch {
+          // a frame that cannot be read: try the next one
+        }
+        setTimeout(tick, CAMERA_EVERY_MS);
+      };
+      tick();
+    } catch {
+      stopCamera();
+      error.textContent = texts.camera_unavailable;
+    }
+  };
+
+  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  if (!navigator.mediaDevices?.getUserMedia) cameraButton.hidden = true;
+
+  // --- start -------------------------------------------------------------------------------------
+
+  const start = async () => {
+    const match = /(?:^|&)token=([^&]+)/.exec(location.hash.slice(1));
+    if (match) {
+      history.replaceState(null, "", location.pathname + location.search);
+      await pair(decodeURIComponent(match[1]));
+    }
+    meta = (await get("meta", "list")) || {};
+    showMeta();
+    showNetwork();
+    await showPending();
+    showPaired(Boolean(token()));
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(urls.worker, { scope: urls.scope }).catch(() => {});
+    }
+    // Ask the browser not to evict the list and the queue when space runs low.
+    navigator.storage?.persist?.().catch(() => {});
+    window.addEventListener("online", () => {
+      showNetwork();
+      syncNow().then(loadList);
+    });
+    window.addEventListener("offline", showNetwork);
+    setInterval(syncNow, SYNC_EVERY_MS);
+    setInterval(loadList, LIST_EVERY_MS);
+    if (token()) {
+      await loadList();
+      await syncNow();
+    }
+    document.body.dataset.ready = "1";
+  };
+
+  start();
+})();

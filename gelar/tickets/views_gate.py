@@ -1,0 +1,155 @@
+"""The gate scanner, a web app for the phones and laptops at the venue's gates.
+
+Three responses, none of them personal: the page (the app shell), its service worker
+and its web app manifest. The device proves who it is to the JSON API alone
+(`Authorization: Bearer <token>`, /api/v1/gate/...), with the token the organizer's
+console gave it, which the page keeps in localStorage; so the shell is the same for
+every gate and can be cached for offline use. What the scanner does offline is
+described in static/js/gate.js.
+
+The service worker is served from /gerbang/sw.js, not from /static/: a worker controls
+only the pages under its own path, and the scanner lives under /gerbang/. Its source is
+static/gate/sw.js; the view puts in front of it the list of files to keep (their
+static URLs, hashed in production) and a cache name that changes with their content,
+so a new release replaces the old shell.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+# The static files the scanner needs with no network (paths under STATIC_URL).
+SHELL_STATIC = (
+    "css/gelar.css",
+    "gate/gate.css",
+    "js/gate.js",
+    "vendor/jsqr/jsQR.js",
+    "gate/icon.svg",
+    "gate/icon-192.png",
+    "gate/icon-512.png",
+)
+
+
+@require_GET
+def gate_scanner(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "tickets/gate.html",
+        {
+            "gate_urls": {
+                "tickets": "/api/v1/gate/tickets",
+                "scan": "/api/v1/gate/scan",
+                "sync": "/api/v1/gate/sync",
+                "jsqr": static("vendor/jsqr/jsQR.js"),
+                "worker": reverse("gate:worker"),
+                "scope": reverse("gate:scanner"),
+            },
+            "gate_texts": _texts(),
+        },
+    )
+
+
+def _texts() -> dict[str, str]:
+    """What gate.js says itself (offline answers, states), in the page's language."""
+    return {
+        "admitted": _("Welcome in"),
+        "exited": _("Goodbye"),
+        "refused": _("Refused"),
+        "offline_note": _("Decided offline; will be synced."),
+        "already_used": _("Already used at %(gate)s at %(time)s."),
+        "wrong_day": _("Wrong day or time"),
+        "cancelled": _("This ticket was cancelled."),
+        "unknown": _("Unknown code: not a ticket."),
+        "no_list": _("No ticket list on this device yet: connect to the network once."),
+        "online": _("Online"),
+        "offline": _("Offline: scans are decided on this device and kept for syncing."),
+        "list_info": _("%(count)s tickets on this device, updated %(time)s"),
+        "revoked": _("This device is not paired or was revoked. Ask the organizer for a new code."),
+        "bad_token": _("That pairing code is not valid."),
+        "server_refused": _("The server refused this scan: %(reason)s"),
+        "camera_unavailable": _(
+            "The camera cannot be used here. Use a USB scanner or type the code."
+        ),
+        "camera_start": _("Start camera"),
+        "camera_stop": _("Stop camera"),
+        "synced": _("Last synced %(time)s"),
+    }
+
+
+@require_GET
+@cache_control(no_cache=True)
+def gate_worker(request: HttpRequest) -> HttpResponse:
+    source, version = _worker_source()
+    shell = [reverse("gate:scanner"), reverse("gate:manifest")] + [
+        static(path) for path in SHELL_STATIC
+    ]
+    # The cache name follows the files' content and the shell's URLs (the language).
+    digest = hashlib.sha256((version + "\n".join(shell)).encode()).hexdigest()[:16]
+    head = f"const SHELL = {json.dumps(shell)};\nconst CACHE = {json.dumps('gate-' + digest)};\n"
+    response = HttpResponse(head + source, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("gate:scanner")
+    return response
+
+
+def _read_worker_source() -> tuple[str, str]:
+    hasher = hashlib.sha256()
+    source = ""
+    for path in ("gate/sw.js",) + SHELL_STATIC:
+        found = finders.find(path)
+        if found is None:  # a missing file must not pass unnoticed
+            raise FileNotFoundError(path)
+        with open(found, "rb") as handle:
+            content = handle.read()
+        hasher.update(content)
+        if path == "gate/sw.js":
+            source = content.decode()
+    return source, hasher.hexdigest()
+
+
+_cached_worker_source = lru_cache(maxsize=1)(_read_worker_source)
+
+
+def _worker_source() -> tuple[str, str]:
+    # In development the files change under a running server; in production they don't.
+    return _read_worker_source() if settings.DEBUG else _cached_worker_source()
+
+
+@require_GET
+@cache_control(max_age=3600)
+def gate_manifest(request: HttpRequest) -> JsonResponse:
+    scope = reverse("gate:scanner")
+    manifest = {
+        "name": _("Gelar gate scanner"),
+        "short_name": _("Gate"),
+        "description": _("Checks visitors' tickets at the venue gates, also offline."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": scope,
+        "scope": scope,
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#fbf6ec",
+        "theme_color": "#1e2a5e",
+        "icons": [
+            {"src": static("gate/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("gate/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {
+                "src": static("gate/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "any",
+            },
+        ],
+    }
+    response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
