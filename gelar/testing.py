@@ -348,3 +348,42 @@ def accept_every_payment(world: ExpoWorld) -> ExpoWorld:
     for exhibitor in (world.batik, world.amplang, world.applicant, *world.exhibitors):
         make_payment_settings(exhibitor=exhibitor)
     return world
+
+
+# --- Threads racing (concurrency tests) ---
+
+
+def run_together(count: int, function, *, refusals: tuple = ()) -> list[str]:
+    """Start function(i) in `count` threads at the same moment; their outcomes, sorted.
+
+    An outcome is what function returns, the `.code` of an exception of a class in
+    `refusals` (a rule saying no), or "error: ..." for anything else (so the
+    assertion shows it). Each thread has its own database connection, closed after.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list[str] = []
+    guard = threading.Lock()
+
+    def work(i: int):
+        try:
+            barrier.wait(timeout=10)
+            outcome = function(i)
+        except refusals as error:
+            outcome = error.code
+        except Exception as error:  # noqa: BLE001 -- reported in the assertion
+            outcome = f"error: {error!r}"
+        finally:
+            connections.close_all()
+        with guard:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return sorted(results)

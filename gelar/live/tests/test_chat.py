@@ -6,11 +6,8 @@ filled in later and must not break these tests.
 
 import datetime
 import json
-import sqlite3
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -37,7 +34,7 @@ from gelar.live.chat import (
     viewer_unmute,
 )
 from gelar.live.models import ChatMessage, ChatSettings, LiveState, Viewer
-from gelar.testing import at, build_expo, make_organizer_member, make_user
+from gelar.testing import at, build_expo, make_organizer_member, make_user, run_together
 
 NOW = at(24, 9, 30)
 
@@ -532,30 +529,6 @@ concurrent = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def threads_database():
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield lambda: None
-        return
-    with tempfile.TemporaryDirectory(prefix="gelar-chat-") as directory:
-        path = Path(directory) / "threads.sqlite3"
-        settings = connections.settings["default"]
-        original = settings["NAME"]
-
-        def copy_to_file():
-            connection.ensure_connection()
-            target = sqlite3.connect(path)
-            connection.connection.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-            target.close()
-            settings["NAME"] = str(path)
-
-        try:
-            yield copy_to_file
-        finally:
-            settings["NAME"] = original
-
-
-@pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between counting the viewer's messages and posting, as a busy
     server would."""
@@ -586,30 +559,11 @@ def one_slot_left():
 
 
 def post_together(session, viewer, count: int = 2) -> list[str]:
-    barrier = threading.Barrier(count)
-    results: list[str] = []
-    guard = threading.Lock()
+    def post(i: int) -> str:
+        chat_post(session=session, viewer=viewer, text=f"bareng {i}", now=seconds(5))
+        return "posted"
 
-    def work(i: int):
-        try:
-            barrier.wait(timeout=10)
-            chat_post(session=session, viewer=viewer, text=f"bareng {i}", now=seconds(5))
-            outcome = "posted"
-        except ChatRefused as error:
-            outcome = error.code
-        except Exception as error:  # noqa: BLE001 -- reported in the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with guard:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(results)
+    return run_together(count, post, refusals=(ChatRefused,))
 
 
 def messages_stored(viewer) -> int:

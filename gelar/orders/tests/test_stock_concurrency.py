@@ -17,15 +17,13 @@ are PostgreSQL only: SQLite serialises all writers, so it has no race to show.
 """
 
 import datetime
-import sqlite3
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 
+from gelar import testing
 from gelar.catalog.models import Product
 from gelar.orders import services
 from gelar.orders.models import Checkout, Order
@@ -77,32 +75,6 @@ def slow_write(monkeypatch):
     monkeypatch.setattr(Product, "save", slow_save)
 
 
-@pytest.fixture
-def threads_database():
-    """Where the worker threads' connections go: the test database itself on
-    PostgreSQL; on SQLite a file copy of the in-memory test database (see above)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield lambda: None
-        return
-    with tempfile.TemporaryDirectory(prefix="gelar-orders-") as directory:
-        path = Path(directory) / "threads.sqlite3"
-        settings = connections.settings["default"]
-        original = settings["NAME"]
-
-        def copy_to_file():
-            connection.ensure_connection()
-            target = sqlite3.connect(path)
-            connection.connection.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-            target.close()
-            settings["NAME"] = str(path)
-
-        try:
-            yield copy_to_file
-        finally:
-            settings["NAME"] = original
-
-
 def in_thread(function):
     """Run function on a fresh connection in another thread; return its result."""
     result = {}
@@ -120,30 +92,7 @@ def in_thread(function):
 
 
 def run_together(count: int, function) -> list[str]:
-    """Start function(i) in `count` threads at the same moment; their outcomes, sorted."""
-    barrier = threading.Barrier(count)
-    results: list[str] = []
-    guard = threading.Lock()
-
-    def work(i: int):
-        try:
-            barrier.wait(timeout=10)
-            outcome = function(i)
-        except OutOfStock:
-            outcome = "out_of_stock"
-        except Exception as error:  # noqa: BLE001 -- reported in the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with guard:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return sorted(results)
+    return testing.run_together(count, function, refusals=(OutOfStock,))
 
 
 def buy_one(expo, product, *, lock: bool = True, key: str = "", payload: int = 1):

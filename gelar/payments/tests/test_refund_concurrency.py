@@ -10,11 +10,8 @@ gelar/orders/tests/test_stock_concurrency.py (read it for the SQLite details):
 PostgreSQL runs everything, SQLite all but the lock-off run.
 """
 
-import sqlite3
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -24,7 +21,7 @@ from gelar.orders.services import BuyerInfo, DeliveryInfo, LineRequest, checkout
 from gelar.payments import selectors, services
 from gelar.payments.models import Payment, Refund
 from gelar.payments.services import RefundInvalid, payment_confirm, refund_record
-from gelar.testing import accept_every_payment, at, build_expo, make_user
+from gelar.testing import accept_every_payment, at, build_expo, make_user, run_together
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 postgres_only = pytest.mark.skipif(
@@ -78,59 +75,14 @@ def no_lock(monkeypatch):
     )
 
 
-@pytest.fixture
-def threads_database():
-    """The test database on PostgreSQL; on SQLite a file copy of the in-memory one."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield lambda: None
-        return
-    with tempfile.TemporaryDirectory(prefix="gelar-refunds-") as directory:
-        path = Path(directory) / "threads.sqlite3"
-        settings = connections.settings["default"]
-        original = settings["NAME"]
-
-        def copy_to_file():
-            connection.ensure_connection()
-            target = sqlite3.connect(path)
-            connection.connection.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-            target.close()
-            settings["NAME"] = str(path)
-
-        try:
-            yield copy_to_file
-        finally:
-            settings["NAME"] = original
-
-
 def refund_together(order) -> list[str]:
     """THREADS refunds of Rp 200.000 started at the same moment; their outcomes, sorted."""
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    guard = threading.Lock()
 
-    def work(i: int):
-        try:
-            barrier.wait(timeout=10)
-            refund_record(
-                order=order, actor=None, amount=200000, method="transfer", reason=f"Sisa {i}"
-            )
-            outcome = "refunded"
-        except RefundInvalid as error:
-            outcome = error.code
-        except Exception as error:  # noqa: BLE001 -- reported in the assertion
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with guard:
-            results.append(outcome)
+    def refund(i: int) -> str:
+        refund_record(order=order, actor=None, amount=200000, method="transfer", reason=f"Sisa {i}")
+        return "refunded"
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return sorted(results)
+    return run_together(THREADS, refund, refusals=(RefundInvalid,))
 
 
 def state(order) -> tuple[list[int], list[str]]:
