@@ -96,33 +96,7 @@ echo "   expo $EXPO, booth $BOOTH, product $PRODUCT"
 "${PSQL[@]}" -d "$DB" -c "ANALYZE"
 manage collectstatic --noinput -v0
 
-PORT=$("$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-BASE=http://127.0.0.1:$PORT
-ARGS=(--interface wsgi --workers "$WORKERS" --blocking-threads "$BLOCKING_THREADS" --no-ws
-  --host 127.0.0.1 --port "$PORT" --access-log --access-log-fmt 'ACCESS %(status)d %(method)s %(path)s')
-echo "== granian WSGI on $BASE"
-DB_CONN_MAX_AGE=600 setsid "$GRANIAN" --log-level info "${ARGS[@]}" gelar.wsgi:application \
-  >>"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-ready=0
-for _ in $(seq 150); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "the server exited; its log:" >&2
-    cat "$TMP/server.log" >&2
-    exit 1
-  fi
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/bench/bare/")" = 200 ]; then ready=1; break; fi
-  sleep 0.2
-done
-[ "$ready" = 1 ] || { echo "the server did not answer within 30 s; its log:" >&2; cat "$TMP/server.log" >&2; exit 1; }
-# Warm-up: each server thread opens its database connection and imports its views on
-# its first requests, as a server that has been up for a while has done.
-for _ in $(seq 16); do
-  curl -s -o /dev/null "$BASE/bench/bare/" &
-  curl -s -o /dev/null "$BASE/api/v1/orders/not-a-token" &
-done
-wait_jobs() { for job in $(jobs -p); do [ "$job" = "$SERVER_PID" ] || wait "$job" || true; done; }
-wait_jobs
+start_wsgi_server "$TMP/server.log" /api/v1/orders/not-a-token
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== $BUYERS buyers, $CONNECTIONS keep-alive connections, one checkout of 1 each (load average $LOAD_BEFORE)"
@@ -151,7 +125,7 @@ RESULT_FILE=bench/results/flash-sale-$STAMP.txt
   echo "commit:     $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ -z "$(git status --porcelain -- gelar bench 2>/dev/null)" ] || echo " + uncommitted changes")"
   echo "machine:    $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo); buyers, server and PostgreSQL share them; load average $LOAD_BEFORE before, $LOAD_AFTER after"
   echo "software:   granian $("$GRANIAN" --version | awk '{print $2}'), Django $("$PY" -c 'import django; print(django.get_version())'), PostgreSQL $("${PSQL[@]}" -d postgres -c 'SHOW server_version' | cut -d' ' -f1)"
-  echo "server:     granian ${ARGS[*]} gelar.wsgi:application"
+  echo "server:     granian --interface wsgi --workers $WORKERS --blocking-threads $BLOCKING_THREADS --no-ws (start_wsgi_server in bench/lib.sh) gelar.wsgi:application"
   echo "            DEBUG=0, DB_CONN_MAX_AGE=600; $PG_CONNECTIONS PostgreSQL connections open at the end;"
   echo "            its access log: $SERVER_REQUESTS requests ($((SERVER_REQUESTS - BUYERS)) readiness probes and warm-up), $SERVER_5XX of them 5xx"
   echo "buyers:     bench/flash_sale.py race: $BUYERS x POST /api/v1/expos/$EXPO/checkout (1 unit, courier, transfer),"

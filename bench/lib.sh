@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared by the bench scripts (sourced, not run): installing a missing Debian tool and
-# stopping the server they started.
+# Shared by the bench scripts (sourced, not run): installing a missing Debian tool, and
+# starting, warming up and stopping the production-like page server they measure.
 
 # install_missing COMMAND PACKAGE: apt-get install PACKAGE unless COMMAND is on PATH.
 install_missing() {
@@ -20,4 +20,37 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
   fi
+}
+
+# start_wsgi_server LOG WARM_URL: granian in WSGI mode ($WORKERS workers x
+# $BLOCKING_THREADS threads, persistent database connections, an "ACCESS <status>" line
+# per request in LOG) on a free port of 127.0.0.1; sets BASE and SERVER_PID, waits until
+# /bench/bare/ answers (30 s at most), then warms every thread up with the bare view and
+# WARM_URL (a path), as a server that has been up a while has. Needs $PY and $GRANIAN.
+start_wsgi_server() {
+  local log=$1 warm=$2 port ready=0
+  port=$("$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+  BASE=http://127.0.0.1:$port
+  echo "== granian WSGI on $BASE"
+  DB_CONN_MAX_AGE=600 setsid "$GRANIAN" --log-level info --interface wsgi \
+    --workers "$WORKERS" --blocking-threads "$BLOCKING_THREADS" --no-ws \
+    --host 127.0.0.1 --port "$port" --access-log --access-log-fmt 'ACCESS %(status)d %(method)s %(path)s' \
+    gelar.wsgi:application >>"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 150); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "the server exited; its log:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/bench/bare/")" = 200 ]; then ready=1; break; fi
+    sleep 0.2
+  done
+  [ "$ready" = 1 ] || { echo "the server did not answer within 30 s; its log:" >&2; cat "$log" >&2; exit 1; }
+  for _ in $(seq 16); do
+    curl -s -o /dev/null "$BASE/bench/bare/" &
+    curl -s -o /dev/null "$BASE$warm" &
+  done
+  local job
+  for job in $(jobs -p); do [ "$job" = "$SERVER_PID" ] || wait "$job" || true; done
 }
