@@ -7,6 +7,8 @@ console (works without JavaScript); a refusal re-renders the console with the
 service's message and a 400.
 """
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -196,13 +198,21 @@ def console(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _console_page(request, expo, session)
 
 
-def _post(request: HttpRequest, slug: str, pk: int):
-    """(expo, session) for a POST by a member, or raise Http404; None for another method."""
-    expo = _expo_or_404(request, slug)
-    session = _session_or_404(expo, pk)
-    if request.method != "POST":
-        return None
-    return expo, session
+def _host_action(view):
+    """A POST action of the host console: the member's expo and session (404 for anyone
+    else, whatever the method), then 405 for a method other than POST; the view is
+    called as view(request, expo, session, **the URL's other arguments)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, slug: str, pk: int, **kwargs) -> HttpResponse:
+        expo = _expo_or_404(request, slug)
+        session = _session_or_404(expo, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, expo, session, **kwargs)
+
+    return wrapper
 
 
 def _back(expo: Expo, session: AgendaSession, anchor: str = "") -> HttpResponse:
@@ -215,12 +225,8 @@ def _back(expo: Expo, session: AgendaSession, anchor: str = "") -> HttpResponse:
 # --- run sheet ---
 
 
-@login_required
-def runsheet_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def runsheet_add(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
     form = forms.RunSheetAddForm(request.POST, products=public_products(expo=expo))
     if not form.is_valid():
         return _console_page(request, expo, session, status=400, add_form=form)
@@ -247,26 +253,20 @@ def _item_or_404(session: AgendaSession, item_pk: int) -> RunSheetItem:
         raise Http404("run sheet item") from None
 
 
-@login_required
-def runsheet_remove(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def runsheet_remove(
+    request: HttpRequest, expo: Expo, session: AgendaSession, item_pk: int
+) -> HttpResponse:
     item = _item_or_404(session, item_pk)
     runsheet.runsheet_remove(item=item, actor=request.user)
     messages.success(request, _("%(name)s is off the run sheet.") % {"name": item.product.name})
     return _back(expo, session, "run-sheet")
 
 
-@login_required
+@_host_action
 def runsheet_move(
-    request: HttpRequest, slug: str, pk: int, item_pk: int, direction: str
+    request: HttpRequest, expo: Expo, session: AgendaSession, item_pk: int, direction: str
 ) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
     item = _item_or_404(session, item_pk)
     runsheet.runsheet_move(item=item, actor=request.user, direction=direction)
     return _back(expo, session, "run-sheet")
@@ -275,12 +275,8 @@ def runsheet_move(
 # --- pin, announcement ---
 
 
-@login_required
-def pin(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def pin(request: HttpRequest, expo: Expo, session: AgendaSession, item_pk: int) -> HttpResponse:
     item = _item_or_404(session, item_pk)
     try:
         live.live_pin(session=session, product=item.product, actor=request.user)
@@ -290,23 +286,15 @@ def pin(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
     return _back(expo, session, "pinned")
 
 
-@login_required
-def unpin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def unpin(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
     live.live_unpin(session=session, actor=request.user)
     messages.success(request, _("Nothing is pinned now."))
     return _back(expo, session, "pinned")
 
 
-@login_required
-def announce(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def announce(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
     form = forms.AnnouncementForm(request.POST)
     if not form.is_valid():
         return _console_page(request, expo, session, status=400, announce_form=form)
@@ -343,27 +331,21 @@ def _viewer_or_404(expo: Expo, viewer_pk: int) -> Viewer:
         raise Http404("viewer") from None
 
 
-@login_required
-def chat_delete(request: HttpRequest, slug: str, pk: int, message_pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def chat_delete(
+    request: HttpRequest, expo: Expo, session: AgendaSession, message_pk: int
+) -> HttpResponse:
     message = _message_or_404(session, message_pk)
     chat.chat_delete(message=message, actor=request.user)
     messages.success(request, _("The message is deleted."))
     return _back(expo, session, "chat")
 
 
-@login_required
+@_host_action
 def viewer_action(
-    request: HttpRequest, slug: str, pk: int, viewer_pk: int, action: str
+    request: HttpRequest, expo: Expo, session: AgendaSession, viewer_pk: int, action: str
 ) -> HttpResponse:
     """Mute (MUTE_MINUTES), unmute or ban the viewer who wrote in this expo's chat."""
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
     viewer = _viewer_or_404(expo, viewer_pk)
     name = viewer.display_name
     if action == "mute":
@@ -384,12 +366,8 @@ def viewer_action(
     return _back(expo, session, "chat")
 
 
-@login_required
-def chat_rules(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def chat_rules(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
     form = forms.ChatRulesForm(request.POST)
     if not form.is_valid():
         return _console_page(request, expo, session, status=400, rules_form=form)
@@ -407,12 +385,8 @@ def chat_rules(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _back(expo, session, "chat-rules")
 
 
-@login_required
-def chat_words(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _post(request, slug, pk)
-    if found is None:
-        return HttpResponseNotAllowed(["POST"])
-    expo, session = found
+@_host_action
+def chat_words(request: HttpRequest, expo: Expo, session: AgendaSession) -> HttpResponse:
     form = forms.BlockedWordsForm(request.POST)
     if not form.is_valid():
         return _console_page(request, expo, session, status=400, words_form=form)
