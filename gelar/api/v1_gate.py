@@ -8,9 +8,10 @@ scanning offline, scans online, and syncs its offline queue in batches of at mos
 and shapes.
 
 Online scans are timed by the server's clock. A sync answers 200 with one result per
-item, in the order sent: malformed items are "rejected" with a reason and the others
-are processed; a batch that is not a list of at most 1000 is refused whole (413 for too
-many, 400 for a body that is not JSON).
+item, in the order sent: malformed items (and a nonce reused for another code) are
+"rejected" with a reason and the others are processed; an item's optional "verdict"
+(admitted or refused) says what the device showed offline. A batch that is not a list
+of at most 1000 is refused whole (413 for too many, 400 for a body that is not JSON).
 """
 
 import json
@@ -93,7 +94,7 @@ class OutcomeOut(Schema):
     result: str = Field(
         ...,
         description="admitted, exited, already_used, conflict, wrong_day, cancelled, "
-        "unknown, other_expo",
+        "unknown, other_expo, refused_offline",
     )
     ok: bool = Field(..., description="green: the person may pass")
     reason: str
@@ -139,6 +140,13 @@ _SYNC_BODY = {
                                     "code": {"type": "string"},
                                     "direction": {"type": "string", "enum": ["entry", "exit"]},
                                     "scanned_at": {"type": "string", "format": "date-time"},
+                                    "verdict": {
+                                        "type": "string",
+                                        "enum": ["admitted", "refused"],
+                                        "description": "what the device showed offline; "
+                                        "refused scans move nothing, admitted (the default) "
+                                        "ones are movements",
+                                    },
                                 },
                             },
                         }
@@ -199,7 +207,8 @@ def gate_scan(request: HttpRequest, body: ScanIn):
 def gate_sync(request: HttpRequest):
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: deeply nested arrays ("[[[[...") exhaust the parser's stack.
         return Status(400, {"detail": _("The body is not JSON.")})
     scans = payload.get("scans") if isinstance(payload, dict) else None
     if not isinstance(scans, list):

@@ -1,12 +1,14 @@
 """Forms of the venue pages: they only parse; gelar.tickets' services decide."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,31 @@ class SlotForm(forms.ModelForm):
         fields = ["name", "starts_at", "ends_at", "capacity", "is_public"]
         widgets = {"starts_at": DATETIME_INPUT, "ends_at": DATETIME_INPUT}
         help_texts = {"name": _("Optional, e.g. Wednesday morning.")}
+
+    def _within_expo(self, name: str):
+        """A time from the day before the expo to the day after: a typo of the year
+        (0001, 9999) is an error here, not an OverflowError when it is stored in UTC."""
+        value = self.cleaned_data[name]
+        expo = self.instance.expo
+        first = expo.start_date - datetime.timedelta(days=1)
+        last = expo.end_date + datetime.timedelta(days=1)
+        # Already in the expo's zone (the view overrides the zone): no conversion here.
+        if value is not None and not first <= value.date() <= last:
+            raise ValidationError(
+                _("Choose a time between %(first)s and %(last)s.")
+                % {
+                    "first": formats.date_format(first, "j F Y"),
+                    "last": formats.date_format(last, "j F Y"),
+                },
+                code="outside_expo",
+            )
+        return value
+
+    def clean_starts_at(self):
+        return self._within_expo("starts_at")
+
+    def clean_ends_at(self):
+        return self._within_expo("ends_at")
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,11 @@ urlpatterns = [
     path(
         f"{_venue}invitations/<int:pk>/send/", views.invitation_send, name="venue_invitation_send"
     ),
+    path(
+        f"{_venue}invitations/<int:pk>/new-ticket/",
+        views.ticket_reissue,
+        name="venue_ticket_reissue",
+    ),
     path(f"{_venue}invitations/badges.pdf", views.invitation_badges, name="venue_badges"),
     path(f"{_venue}gates/", views.gates, name="venue_gates"),
     path(f"{_venue}gates/<int:pk>/revoke/", views.gate_revoke, name="venue_gate_revoke"),

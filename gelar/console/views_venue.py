@@ -10,6 +10,7 @@ and never stored in clear.
 """
 
 import datetime
+from functools import partial
 from urllib.parse import quote
 
 import qrcode
@@ -23,15 +24,16 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelar.console import forms_venue as forms
 from gelar.events.access import expo_for_member
 from gelar.events.models import Expo, OrganizerMember
 from gelar.tickets import organizer
 from gelar.tickets import services as tickets
-from gelar.tickets.models import GateDevice, Invitation, Scan, TimeSlot
+from gelar.tickets.models import GateDevice, Invitation, Scan, Ticket, TimeSlot
 
 Role = OrganizerMember.Role
 MANAGE_ROLES = (Role.ADMIN, Role.STAFF)
@@ -77,7 +79,14 @@ def _apply_errors(form, error: ValidationError) -> None:
 def _gate_counts(expo: Expo, since: datetime.datetime) -> list[dict]:
     """Per gate device: entries admitted, exits and refusals since `since`."""
     R = Scan.Result
-    refused = [R.ALREADY_USED, R.WRONG_DAY, R.CANCELLED, R.UNKNOWN, R.OTHER_EXPO]
+    refused = [
+        R.ALREADY_USED,
+        R.WRONG_DAY,
+        R.CANCELLED,
+        R.UNKNOWN,
+        R.OTHER_EXPO,
+        R.REFUSED_OFFLINE,
+    ]
     return list(
         GateDevice.objects.filter(expo=expo)
         .annotate(
@@ -102,13 +111,16 @@ def _start_of_today(expo: Expo) -> datetime.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _venue_page(request: HttpRequest, expo: Expo, *, form=None, status: int = 200) -> HttpResponse:
-    can_manage = _can_manage(request, expo)
-    context = {
-        **_nav(request, expo, can_manage),
+def _occupancy_context(expo: Expo) -> dict:
+    return {
         "occupancy": tickets.occupancy(expo=expo),
         "gates": _gate_counts(expo, _start_of_today(expo)),
     }
+
+
+def _venue_page(request: HttpRequest, expo: Expo, *, form=None, status: int = 200) -> HttpResponse:
+    can_manage = _can_manage(request, expo)
+    context = {**_nav(request, expo, can_manage), **_occupancy_context(expo)}
     if can_manage:
         with timezone.override(expo.tzinfo):
             context.update(
@@ -140,6 +152,15 @@ def venue(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     expo = _expo_or_404(request, slug, roles=VIEW_ROLES)
+    if request.GET.get("part") == "occupancy":
+        # What venue_live.js fetches every few seconds: the occupancy block alone.
+        response = render(
+            request,
+            "console/venue_occupancy.html",
+            {"expo": expo, "zone": expo.time_zone, **_occupancy_context(expo)},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return _venue_page(request, expo)
 
 
@@ -211,7 +232,13 @@ def _badges_available() -> bool:
 
 
 def _invitations_page(
-    request: HttpRequest, expo: Expo, *, form=None, import_form=None, status: int = 200
+    request: HttpRequest,
+    expo: Expo,
+    *,
+    form=None,
+    import_form=None,
+    reissued: dict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     filters = forms.InvitationFilterForm(request.GET)
     invitations = Invitation.objects.filter(expo=expo).select_related("ticket", "expo")
@@ -245,6 +272,7 @@ def _invitations_page(
             "form": form or forms.InvitationForm(),
             "import_form": import_form or forms.InvitationImportForm(),
             "badges": _badges_available(),
+            "reissued": reissued,
         },
         status=status,
     )
@@ -293,7 +321,11 @@ def invitations_import(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error("file", error)
         return _invitations_page(request, expo, import_form=form, status=400)
-    messages.success(request, _("%(count)s guests are invited.") % {"count": len(rows)})
+    messages.success(
+        request,
+        ngettext("%(count)s guest is invited.", "%(count)s guests are invited.", len(rows))
+        % {"count": len(rows)},
+    )
     return redirect("console:venue_invitations", expo.slug)
 
 
@@ -320,6 +352,65 @@ def invitation_send(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("The RSVP link is sent to %(email)s.") % {"email": invitation.email},
         )
     return redirect("console:venue_invitations", expo.slug)
+
+
+def _invitation_ticket_or_404(expo: Expo, pk: int) -> Ticket:
+    try:
+        return Ticket.objects.select_related("expo__organizer", "invitation").get(
+            expo=expo, invitation__pk=pk
+        )
+    except Ticket.DoesNotExist:
+        raise Http404("ticket") from None
+
+
+@login_required
+def ticket_reissue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A guest lost their ticket: GET asks, POST makes a new link (the old QR code stops
+    working), emails it after commit when there is an address and shows it once."""
+    expo = _expo_or_404(request, slug)
+    ticket = _invitation_ticket_or_404(expo, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "console/confirm.html",
+            {
+                **_nav(request, expo, True),
+                "question": _(
+                    "Issue a new ticket link for %(name)s? The old link and QR code stop "
+                    "working at once (gates that are offline learn it when they sync)."
+                )
+                % {"name": ticket.holder_name},
+                "button": _("Issue a new ticket link"),
+                "cancel_url": reverse("console:venue_invitations", args=[expo.slug]),
+                "danger": True,
+            },
+        )
+    try:
+        secret = tickets.ticket_reissue_secret(ticket=ticket, actor=request.user)
+    except tickets.TicketError as error:
+        messages.error(request, error.message)
+        return redirect("console:venue_invitations", expo.slug)
+    link = organizer.ticket_url(secret)
+    if ticket.email:
+        transaction.on_commit(
+            partial(
+                organizer.send_ticket_email,
+                ticket_id=ticket.pk,
+                ticket_url=link,
+                language=translation.get_language(),
+            )
+        )
+    message = _("My ticket for %(expo)s: %(url)s") % {"expo": expo.name, "url": link}
+    reissued = {
+        "name": ticket.holder_name,
+        "email": ticket.email,
+        "url": link,
+        "whatsapp_url": f"https://wa.me/{ticket.whatsapp}?text={quote(message, safe='')}",
+    }
+    response = _invitations_page(request, expo, reissued=reissued)
+    # The link is the ticket: shown on this answer only, no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -219,6 +219,13 @@ class Scan(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         UNKNOWN = "unknown", _("Unknown code")
         OTHER_EXPO = "other_expo", _("Ticket of another expo")
+        REFUSED_OFFLINE = "refused_offline", _("Refused at the gate (offline)")
+
+    class Anomaly(models.TextChoices):
+        # Why an offline admission is a conflict although no one else had used the ticket:
+        # the device let the person in where the server would have refused.
+        CANCELLED = "cancelled", _("Admitted offline although cancelled")
+        OUTSIDE_WINDOW = "outside_window", _("Admitted offline outside its time")
 
     device = models.ForeignKey(
         GateDevice, on_delete=models.PROTECT, related_name="scans", verbose_name=_("gate")
@@ -235,6 +242,13 @@ class Scan(models.Model):
     nonce = models.CharField(_("nonce"), max_length=64)
     direction = models.CharField(_("direction"), max_length=5, choices=Direction.choices)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    # Set on a "conflict" that is not a double entry (see Anomaly); empty otherwise.
+    anomaly = models.CharField(
+        _("anomaly"), max_length=16, choices=Anomaly.choices, blank=True, default=""
+    )
+    # SHA-256 of the code as read (stripped): the same nonce with another code is refused.
+    # Not the ticket's secret_hash (that hashes the secret alone), and not reversible.
+    code_hash = models.CharField(_("code (SHA-256)"), max_length=64, blank=True, default="")
     # When the device read it (its clock) and when the server learnt of it.
     scanned_at = models.DateTimeField(_("scanned"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)

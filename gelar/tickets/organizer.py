@@ -8,18 +8,26 @@ ticket (valid or cancelled) points at it; otherwise the organizer closes it.
 """
 
 import datetime
+import logging
+import smtplib
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gelar.audit.services import audit_record
 from gelar.events.models import Expo
-from gelar.tickets.models import Invitation, TimeSlot
+from gelar.tickets.documents import ticket_when
+from gelar.tickets.models import Invitation, Ticket, TimeSlot
+
+log = logging.getLogger(__name__)
 
 
 def _json(value):
@@ -85,8 +93,10 @@ def slot_update(
             taken = TimeSlot.objects.values_list("taken", flat=True).get(pk=slot.pk)
             raise ValidationError(
                 {
-                    "capacity": _(
-                        "%(taken)s places are already taken: the capacity cannot be lower."
+                    "capacity": ngettext(
+                        "%(taken)s place is already taken: the capacity cannot be lower.",
+                        "%(taken)s places are already taken: the capacity cannot be lower.",
+                        taken,
                     )
                     % {"taken": taken}
                 }
@@ -157,9 +167,23 @@ def invitation_whatsapp_url(invitation: Invitation) -> str:
 
 
 def invitation_send_link(*, invitation: Invitation, actor) -> None:
-    """Email the RSVP link (after commit). Raises ValidationError without an address."""
+    """Email the RSVP link, then record that it went. Raises ValidationError without an
+    address or when the mail server fails (logged; nothing is recorded then).
+
+    The mail is sent first, not after commit: it is the action itself, and the
+    organizer must learn on this request whether it went. A crash between the two
+    loses an audit line, never a guest's link.
+    """
     if not invitation.email:
         raise ValidationError(_("%(name)s has no email address.") % {"name": invitation.name})
+    try:
+        _send_invitation_email(invitation)
+    except (smtplib.SMTPException, OSError):
+        log.exception("invitation %s: the RSVP email could not be sent", invitation.pk)
+        raise ValidationError(
+            _("The email to %(email)s could not be sent; try again later.")
+            % {"email": invitation.email}
+        ) from None
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -168,7 +192,6 @@ def invitation_send_link(*, invitation: Invitation, actor) -> None:
             changes={"email": invitation.email},
             organizer=invitation.expo.organizer,
         )
-        transaction.on_commit(lambda: _send_invitation_email(invitation))
 
 
 def _send_invitation_email(invitation: Invitation) -> None:
@@ -178,3 +201,34 @@ def _send_invitation_email(invitation: Invitation) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+# --- ticket links ---
+
+
+def ticket_url(secret: str) -> str:
+    """The ticket page's link: the secret in it is the ticket."""
+    return settings.SITE_URL + reverse("tickets:ticket", args=[secret])
+
+
+def send_ticket_email(*, ticket_id: int, ticket_url: str, language: str | None) -> bool:
+    """Email the ticket link (the only copy of the secret besides the holder's); run it
+    after commit. False when there is no address or the mail server failed.
+
+    A mail server failure is logged and swallowed: the ticket exists, and whoever asked
+    (the visitor on the ticket page, the organizer shown the new link) has the link.
+    """
+    ticket = Ticket.objects.select_related("expo", "slot").filter(pk=ticket_id).first()
+    if ticket is None or not ticket.email:
+        return False
+    context = {"ticket": ticket, "ticket_url": ticket_url, "when": None}
+    with translation.override(language):
+        context["when"] = ticket_when(ticket)
+        subject = render_to_string("tickets/email/ticket_subject.txt", context)
+        body = render_to_string("tickets/email/ticket_body.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body.strip() + "\n", None, [ticket.email])
+    except (smtplib.SMTPException, OSError):
+        log.exception("ticket %s: the ticket email could not be sent", ticket.pk)
+        return False
+    return True

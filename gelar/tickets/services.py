@@ -12,7 +12,8 @@ made it (registration, RSVP, re-issue).
 
 Scans. A scan is decided under a lock of the ticket row and stored as a Scan, unique per
 (device, nonce): the same scan sent again, online or in a repeated sync, returns the
-stored outcome and changes nothing. The Scan rows are the record of the gate (an
+stored outcome and changes nothing; the same nonce with another code is refused
+("nonce_reused") and records nothing. The Scan rows are the record of the gate (an
 AuditEntry per scan would double every write at the door); organizer and visitor
 actions go to the audit log.
 
@@ -30,21 +31,40 @@ the scans the server knows, wherever they came from:
 To get this right whatever order scans arrive in, every movement of the ticket (the
 scans that let someone in -- admitted, conflict -- and exits) is replayed in
 `scanned_at` order after each new scan: not inside -> admitted, inside -> conflict,
-exit -> out. Refusals (already_used, wrong_day, cancelled, unknown) are final and move
-nothing.
+exit -> out. Refusals (already_used, wrong_day, cancelled, unknown, refused_offline)
+are final and move nothing.
+
+What the device showed. A sync item may say "verdict": "refused" (the offline gate
+sent the person away): stored as refused_offline, it moves nothing -- no admission, no
+conflict. "admitted" (and no verdict, from older clients) means the person got in: a
+movement, whatever the server thinks of the ticket. An offline entry the server would
+have refused -- the ticket cancelled before the scan, or outside its time -- is stored
+as a "conflict" with its `anomaly` (cancelled, outside_window) and its own reason, so
+the organizer finds it in `conflicts()`; it puts the person inside like an admission.
+Unknown codes and other expos' tickets stay unknown / other_expo (no ticket to hold).
+
+Cancelling. A cancel refuses scans made at or after `cancelled_at` only: an offline
+entry made before it syncs as the admission it was. Once a ticket let someone in, the
+holder can no longer cancel it (AlreadyAdmitted): the place stays theirs while they
+may be inside; the ticket lock orders a cancel and an online entry.
 
 Re-entry. An exit scan marks the ticket outside and a later entry admits it again
 ("re-entry", the same ticket walking back in after lunch). The price: a holder who has
 been scanned out could pass the code to someone outside; the exit scan is done by staff
-at the exit, which is the control. The state also resets at the start of each expo day
-(in the expo's zone), so an invited guest, whose ticket is valid every day, walks in on
-the second day without an exit scan on the first.
+at the exit, which is the control. An invited guest's state also resets at the start of
+each expo day (in the expo's zone): their ticket is valid every day, so they walk in on
+the second day without an exit scan on the first. A public ticket's does not: its slot
+may run past midnight, and one slot is one visit.
 
 Windows. A public ticket is valid from 30 minutes before its slot starts to 30 minutes
 after it ends; an invited guest's on every day of the expo.
+
+Devices. A gate device's token stops working when the organizer revokes it, when the
+expo is closed, and two days after its last day (time for the last offline syncs).
 """
 
 import datetime
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -87,6 +107,12 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 MAX_SCAN_AGE = datetime.timedelta(days=60)
 # last_seen_at is written at most this often per device (not once per scan).
 SEEN_EVERY = datetime.timedelta(minutes=1)
+# A gate device works until this long after the expo's last day (the last evening's
+# offline scans still sync the next days), and never once the expo is closed.
+GATE_AFTER_END = datetime.timedelta(days=2)
+# What a device showed offline (sync items): the person got in, or was sent away.
+VERDICT_ADMITTED = "admitted"
+VERDICT_REFUSED = "refused"
 
 Result = Scan.Result
 Direction = Scan.Direction
@@ -314,13 +340,27 @@ def _locked_ticket(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("expo").get(pk=ticket.pk)
 
 
+class AlreadyAdmitted(TicketError):
+    def __init__(self) -> None:
+        super().__init__(
+            _("This ticket was already used to enter; it can no longer be cancelled."),
+            code="already_admitted",
+        )
+
+
 def ticket_cancel(*, ticket: Ticket, actor=None, now: datetime.datetime | None = None) -> Ticket:
-    """Cancel a ticket and give its slot place back (once: cancelling again does nothing)."""
+    """Cancel a ticket and give its slot place back (once: cancelling again does nothing).
+
+    Raises AlreadyAdmitted once the ticket let someone in: the holder may be inside, and
+    the place is theirs (the scan lock orders a cancel and an online entry at the gate).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _locked_ticket(ticket)
         if ticket.status == Ticket.Status.CANCELLED:
             return ticket
+        if ticket.admitted_at is not None:
+            raise AlreadyAdmitted()
         ticket.status = Ticket.Status.CANCELLED
         ticket.cancelled_at = now
         ticket.save(update_fields=["status", "cancelled_at"])
@@ -396,7 +436,8 @@ def invitation_respond(
     its secret; accepting again returns (ticket, None) -- the secret was shown already
     (ticket_reissue_secret makes a new one). Accepting after declining revives the
     ticket with a new secret. Declining cancels the ticket: (None, None).
-    Raises RegistrationClosed once the expo is over.
+    Raises RegistrationClosed once the expo is over, AlreadyAdmitted when declining a
+    ticket that let the guest in.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -428,6 +469,8 @@ def invitation_respond(
             ticket.cancelled_at = None
             ticket.save(update_fields=["secret_hash", "status", "cancelled_at"])
         elif not accept and ticket is not None and ticket.status == Ticket.Status.VALID:
+            if ticket.admitted_at is not None:
+                raise AlreadyAdmitted()
             ticket.status = Ticket.Status.CANCELLED
             ticket.cancelled_at = now
             ticket.save(update_fields=["status", "cancelled_at"])
@@ -483,7 +526,8 @@ def gate_device_revoke(*, device: GateDevice, actor, now: datetime.datetime | No
 
 
 def gate_device_for_token(token: Any, *, now: datetime.datetime | None = None) -> GateDevice | None:
-    """The active device holding the token, or None (unknown, revoked, junk)."""
+    """The active device holding the token, or None (unknown, revoked, junk, or its expo
+    closed or more than GATE_AFTER_END past its last day)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100 or "\x00" in token:
         return None
     device = (
@@ -491,8 +535,13 @@ def gate_device_for_token(token: Any, *, now: datetime.datetime | None = None) -
         .filter(token_hash=secret_hash(token.strip()), revoked_at__isnull=True)
         .first()
     )
+    now = now or timezone.now()
+    if device is not None and (
+        device.expo.status == Expo.Status.CLOSED
+        or device.expo.end_date < _local_today(device.expo, now) - GATE_AFTER_END
+    ):
+        return None
     if device is not None:
-        now = now or timezone.now()
         if device.last_seen_at is None or device.last_seen_at < now - SEEN_EVERY:
             GateDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
             device.last_seen_at = now
@@ -571,6 +620,14 @@ def _outcome(scan: Scan, expo: Expo, *, reentry: bool = False) -> ScanOutcome:
         reason = _("Valid (re-entry).") if reentry else _("Valid.")
     elif result == Result.EXITED:
         reason = _("Exit recorded.")
+    elif result == Result.CONFLICT and scan.anomaly == Scan.Anomaly.CANCELLED:
+        reason = _("Admitted offline although cancelled.")
+    elif result == Result.CONFLICT and scan.anomaly == Scan.Anomaly.OUTSIDE_WINDOW:
+        reason = _("Admitted offline outside its time: this ticket is for %(when)s.") % {
+            "when": _window_text(ticket, expo)
+        }
+    elif result == Result.REFUSED_OFFLINE:
+        reason = _("Refused at the gate (offline).")
     elif result in (Result.ALREADY_USED, Result.CONFLICT):
         entry = _entered_by(scan)
         if entry is not None:
@@ -672,20 +729,31 @@ def scan(
     nonce: Any,
     scanned_at: Any = None,
     offline: bool = False,
+    verdict: Any = None,
     now: datetime.datetime | None = None,
 ) -> ScanOutcome:
     """Decide and record one scan (see the module docstring). The same (device, nonce)
-    again returns the stored outcome. Raises ScanInvalid for malformed input.
+    again returns the stored outcome; with another code it raises ScanInvalid
+    ("nonce_reused"), as it does for malformed input.
 
     Online scans are timed by the server's clock (`scanned_at` defaults to now); only an
     offline scan's time comes from the device, which the server cannot time otherwise.
+    `verdict` (offline only): what the device showed, VERDICT_ADMITTED (the default, for
+    clients that do not send it) or VERDICT_REFUSED.
     """
     now = now or timezone.now()
     code, direction, nonce, scanned_at = _clean_scan(
         code=code, direction=direction, nonce=nonce, scanned_at=scanned_at, now=now
     )
+    if verdict is None:
+        verdict = VERDICT_ADMITTED
+    if verdict not in (VERDICT_ADMITTED, VERDICT_REFUSED):
+        raise ScanInvalid(
+            _("The verdict must be admitted or refused."), code="verdict_invalid", field="verdict"
+        )
     expo = device.expo
-    stored = _stored(device=device, nonce=nonce, expo=expo)
+    code_hash = _code_hash(code)
+    stored = _stored(device=device, nonce=nonce, expo=expo, code_hash=code_hash)
     if stored is not None:
         return stored
     secret = parse_ticket_code(code)
@@ -703,6 +771,7 @@ def scan(
                     device=device,
                     ticket=None,
                     nonce=nonce,
+                    code_hash=code_hash,
                     direction=direction,
                     result=result,
                     scanned_at=scanned_at,
@@ -715,7 +784,7 @@ def scan(
                 .get(pk=found[0])
             )
             # A racing duplicate of this very scan waited for the lock: answer as it did.
-            stored = _stored(device=device, nonce=nonce, expo=expo)
+            stored = _stored(device=device, nonce=nonce, expo=expo, code_hash=code_hash)
             if stored is not None:
                 return stored
             return _decide(
@@ -723,26 +792,43 @@ def scan(
                 expo=expo,
                 ticket=ticket,
                 nonce=nonce,
+                code_hash=code_hash,
                 direction=direction,
                 scanned_at=scanned_at,
                 offline=offline,
+                verdict=verdict,
             )
     except IntegrityError:
         # The same (device, nonce) committed by a racing request (unknown codes take no
         # ticket lock): its outcome is this one's.
-        stored = _stored(device=device, nonce=nonce, expo=expo)
+        stored = _stored(device=device, nonce=nonce, expo=expo, code_hash=code_hash)
         if stored is None:
             raise
         return stored
 
 
-def _stored(*, device: GateDevice, nonce: str, expo: Expo) -> ScanOutcome | None:
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def _stored(*, device: GateDevice, nonce: str, expo: Expo, code_hash: str) -> ScanOutcome | None:
+    """The outcome of this device's scan with this nonce, if any. The same nonce with
+    another code is a device bug (or a forgery): refused, so it cannot pass for a repeat."""
     found = (
         Scan.objects.select_related("ticket", "ticket__slot", "device")
         .filter(device=device, nonce=nonce)
         .first()
     )
-    return _outcome(found, expo) if found is not None else None
+    if found is None:
+        return None
+    # Scans stored before code_hash existed have none: they answer as before.
+    if found.code_hash and found.code_hash != code_hash:
+        raise ScanInvalid(
+            _("This nonce was already used for another code."),
+            code="nonce_reused",
+            field="nonce",
+        )
+    return _outcome(found, expo)
 
 
 def _record(**fields) -> Scan:
@@ -757,38 +843,63 @@ def _decide(
     expo: Expo,
     ticket: Ticket,
     nonce: str,
+    code_hash: str,
     direction: str,
     scanned_at: datetime.datetime,
     offline: bool,
+    verdict: str,
 ) -> ScanOutcome:
-    def record(result: str) -> Scan:
+    def record(result: str, anomaly: str = "") -> Scan:
         return _record(
             device=device,
             ticket=ticket,
             nonce=nonce,
+            code_hash=code_hash,
             direction=direction,
             result=result,
+            anomaly=anomaly,
             scanned_at=scanned_at,
             offline=offline,
         )
 
-    if ticket.status == Ticket.Status.CANCELLED:
+    # A scan made before the cancellation (an offline entry synced later) is not refused
+    # by it: the ticket was valid then.
+    cancelled = ticket.status == Ticket.Status.CANCELLED and (
+        ticket.cancelled_at is None or scanned_at >= ticket.cancelled_at
+    )
+    entry = direction == Direction.ENTRY
+    outside_window = entry and not _in_window(ticket, expo, scanned_at)
+    anomaly = ""
+    if offline and verdict == VERDICT_REFUSED:
+        # The device sent the person away: on record, but nobody moved.
+        return _outcome(record(Result.REFUSED_OFFLINE), expo)
+    if offline:
+        # The device let the person through: a movement, whatever the server thinks of the
+        # ticket; an entry the server would have refused is a conflict with its reason.
+        if cancelled and entry:
+            anomaly = Scan.Anomaly.CANCELLED
+        elif outside_window:
+            anomaly = Scan.Anomaly.OUTSIDE_WINDOW
+    elif cancelled:
         return _outcome(record(Result.CANCELLED), expo)
-    if direction == Direction.ENTRY and not _in_window(ticket, expo, scanned_at):
+    elif outside_window:
         return _outcome(record(Result.WRONG_DAY), expo)
 
     movements = list(
         Scan.objects.filter(ticket=ticket, result__in=MOVEMENTS).order_by("scanned_at", "pk")
     )
-    if direction == Direction.ENTRY and not offline:
+    if entry and not offline:
         # Online the gate asks first: refused when the ticket is inside at this moment.
         before = [m for m in movements if m.scanned_at <= scanned_at]
-        if _inside_after(before, expo, scanned_at):
+        if _inside_after(before, ticket, expo, scanned_at):
             return _outcome(record(Result.ALREADY_USED), expo)
-    new = record(Result.EXITED if direction == Direction.EXIT else Result.ADMITTED)
+    if anomaly:
+        new = record(Result.CONFLICT, anomaly)
+    else:
+        new = record(Result.ADMITTED if entry else Result.EXITED)
     movements.append(new)
     movements.sort(key=lambda m: (m.scanned_at, m.pk))
-    results = _replay(movements, expo)
+    results = _replay(movements, ticket, expo)
     for movement, result in zip(movements, results, strict=True):
         if movement.result != result:
             movement.result = result
@@ -801,18 +912,29 @@ def _decide(
     return _outcome(new, expo, reentry=reentry)
 
 
-def _replay(movements: list[Scan], expo: Expo) -> list[str]:
+def _new_day(ticket: Ticket, expo: Expo, before: datetime.datetime, now: datetime.datetime) -> bool:
+    """Does the inside/outside state reset between these two times? Only for a guest's
+    ticket (valid every day); a public slot running past midnight is one visit."""
+    if ticket.slot_id:
+        return False
+    return before.astimezone(expo.tzinfo).date() != now.astimezone(expo.tzinfo).date()
+
+
+def _replay(movements: list[Scan], ticket: Ticket, expo: Expo) -> list[str]:
     """The result of each movement, replayed in order: entry while outside -> admitted,
-    entry while inside -> conflict, exit -> exited. A new expo day starts outside."""
-    inside, day, results = False, None, []
+    entry while inside -> conflict, exit -> exited; an anomaly (an offline entry the
+    server would have refused) stays a conflict and puts the person inside. A guest's
+    ticket starts each expo day outside."""
+    inside, last, results = False, None, []
     for movement in movements:
-        today = movement.scanned_at.astimezone(expo.tzinfo).date()
-        if today != day:
-            inside, day = False, today
+        if last is not None and _new_day(ticket, expo, last, movement.scanned_at):
+            inside = False
+        last = movement.scanned_at
         if movement.direction == Direction.EXIT:
             inside = False
             results.append(Result.EXITED)
-        elif inside:
+        elif movement.anomaly or inside:
+            inside = True
             results.append(Result.CONFLICT)
         else:
             inside = True
@@ -820,12 +942,12 @@ def _replay(movements: list[Scan], expo: Expo) -> list[str]:
     return results
 
 
-def _inside_after(movements: list[Scan], expo: Expo, at: datetime.datetime) -> bool:
+def _inside_after(movements: list[Scan], ticket: Ticket, expo: Expo, at: datetime.datetime) -> bool:
     """Is the ticket inside at `at`, given its movements up to then (in order)?"""
     if not movements:
         return False
     last = movements[-1]
-    if last.scanned_at.astimezone(expo.tzinfo).date() != at.astimezone(expo.tzinfo).date():
+    if _new_day(ticket, expo, last.scanned_at, at):
         return False
     return last.direction == Direction.ENTRY
 
@@ -833,7 +955,7 @@ def _inside_after(movements: list[Scan], expo: Expo, at: datetime.datetime) -> b
 def _update_ticket(ticket: Ticket, movements: list[Scan], expo: Expo) -> None:
     admissions = [m for m in movements if m.result == Result.ADMITTED]
     first = admissions[0] if admissions else None
-    # Entered last (on whatever day): occupancy() counts only those who entered today.
+    # Entered last (on whatever day): occupancy() decides whether that still counts.
     inside = bool(movements and movements[-1].direction == Direction.ENTRY)
     values = {
         "admitted_at": first.scanned_at if first else None,
@@ -882,8 +1004,9 @@ def outcome_payload(outcome: ScanOutcome) -> dict:
 def sync(*, device: GateDevice, scans: list, now: datetime.datetime | None = None) -> SyncResult:
     """Record an offline device's queued scans (see the module docstring).
 
-    Each item is {nonce, code, direction, scanned_at}; a malformed item is "rejected"
-    with a reason and stores nothing, the others are processed in scanned_at order, each
+    Each item is {nonce, code, direction, scanned_at, verdict?}; a malformed item (or a
+    nonce this device used for another code) is "rejected" with a reason and stores
+    nothing, the others are processed in scanned_at order, each
     in its own transaction. A repeated sync returns the stored outcomes and changes
     nothing. Raises ScanInvalid when `scans` is not a list or has more than
     MAX_SYNC_BATCH items.
@@ -911,10 +1034,23 @@ def sync(*, device: GateDevice, scans: list, now: datetime.datetime | None = Non
                 scanned_at=item.get("scanned_at", ""),
                 now=now,
             )
+            verdict = item.get("verdict")
+            if verdict not in (None, VERDICT_ADMITTED, VERDICT_REFUSED):
+                raise ScanInvalid(
+                    _("The verdict must be admitted or refused."),
+                    code="verdict_invalid",
+                    field="verdict",
+                )
         except ScanInvalid as error:
             results[index] = _rejected(index, nonce, error)
             continue
-        clean = {"code": code, "direction": direction, "nonce": nonce, "scanned_at": scanned_at}
+        clean = {
+            "code": code,
+            "direction": direction,
+            "nonce": nonce,
+            "scanned_at": scanned_at,
+            "verdict": verdict,
+        }
         valid.append((scanned_at, index, clean))
     for _at, index, clean in sorted(valid, key=lambda entry: (entry[0], entry[1])):
         try:
@@ -986,15 +1122,33 @@ def _day_bounds(expo: Expo, now: datetime.datetime) -> tuple[datetime.datetime, 
 
 
 def occupancy(*, expo: Expo, now: datetime.datetime | None = None) -> dict:
-    """People inside now (entered today and not scanned out), the capacity of the slots
-    open now, and the tickets admitted today (first entries and re-entries, each once)."""
+    """People inside now (not scanned out, and entered today or -- a public ticket -- in
+    a slot not over yet), the capacity of the slots open now, and the tickets admitted
+    today (first entries and re-entries, each once)."""
     now = now or timezone.now()
     start, end = _day_bounds(expo, now)
+    # Anomalies (let in offline where the server would have refused) are in too.
+    let_in = Q(result=Result.ADMITTED) | Q(result=Result.CONFLICT, anomaly__gt="")
     entered_today = Scan.objects.filter(
-        ticket__expo=expo, result=Result.ADMITTED, scanned_at__gte=start, scanned_at__lt=end
+        let_in, ticket__expo=expo, scanned_at__gte=start, scanned_at__lt=end
     ).values("ticket_id")
-    inside = Ticket.objects.filter(expo=expo, inside=True, pk__in=entered_today).count()
-    admitted_today = entered_today.distinct().count()
+    slot_running = Q(slot__isnull=False, slot__ends_at__gte=now - GRACE)
+    inside = (
+        Ticket.objects.filter(expo=expo, inside=True)
+        .filter(Q(pk__in=entered_today) | slot_running)
+        .count()
+    )
+    admitted_today = (
+        Scan.objects.filter(
+            ticket__expo=expo,
+            result=Result.ADMITTED,
+            scanned_at__gte=start,
+            scanned_at__lt=end,
+        )
+        .values("ticket_id")
+        .distinct()
+        .count()
+    )
     capacity_now = (
         TimeSlot.objects.filter(expo=expo, starts_at__lte=now, ends_at__gt=now).aggregate(
             total=Sum("capacity")

@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -73,7 +74,18 @@ def _texts() -> dict[str, str]:
         "no_list": _("No ticket list on this device yet: connect to the network once."),
         "online": _("Online"),
         "offline": _("Offline: scans are decided on this device and kept for syncing."),
-        "list_info": _("%(count)s tickets on this device, updated %(time)s"),
+        # The count is known only in the browser: both forms, gate.js picks by count.
+        # (literal msgids: makemessages reads them from the calls).
+        "list_info_one": ngettext(
+            "%(count)s ticket on this device, updated %(time)s",
+            "%(count)s tickets on this device, updated %(time)s",
+            1,
+        ),
+        "list_info": ngettext(
+            "%(count)s ticket on this device, updated %(time)s",
+            "%(count)s tickets on this device, updated %(time)s",
+            2,
+        ),
         "revoked": _("This device is not paired or was revoked. Ask the organizer for a new code."),
         "bad_token": _("That pairing code is not valid."),
         "server_refused": _("The server refused this scan: %(reason)s"),

@@ -17,11 +17,9 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +32,7 @@ from gelar.tickets import services
 from gelar.tickets.documents import ticket_pdf, ticket_qr_svg, ticket_when
 from gelar.tickets.forms_public import RegistrationForm
 from gelar.tickets.models import Invitation, Ticket, TimeSlot, secret_hash
+from gelar.tickets.organizer import send_ticket_email
 
 # secrets.token_urlsafe(32) makes 43 of these; anything else is no secret or token.
 _SECRET = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -214,19 +213,6 @@ def _register(request, *, expo: Expo, form: RegistrationForm, slots) -> HttpResp
     return redirect("tickets:ticket", secret=secret)
 
 
-def send_ticket_email(*, ticket_id: int, ticket_url: str, language: str | None) -> None:
-    """Email the ticket link (the only copy of the secret besides the holder's)."""
-    ticket = Ticket.objects.select_related("expo", "slot").filter(pk=ticket_id).first()
-    if ticket is None or not ticket.email:
-        return
-    context = {"ticket": ticket, "ticket_url": ticket_url, "when": None}
-    with translation.override(language):
-        context["when"] = ticket_when(ticket)
-        subject = render_to_string("tickets/email/ticket_subject.txt", context)
-        body = render_to_string("tickets/email/ticket_body.txt", context)
-    send_mail(" ".join(subject.split()), body.strip() + "\n", None, [ticket.email])
-
-
 # --- the ticket page -------------------------------------------------------------------
 
 
@@ -269,16 +255,29 @@ def ticket_cancel(request: HttpRequest, secret: str) -> HttpResponse:
     if found.status != Ticket.Status.VALID:
         messages.info(request, _("This ticket is already cancelled."))
         return redirect("tickets:ticket", secret=secret)
+    error = None
     if request.method == "POST":
         try:
             services.ticket_cancel(ticket=found)
-        except services.TicketError as error:
-            messages.error(request, error.message)
+        except services.TicketError as failure:
+            # Already used to enter: the holder may be inside, the place stays theirs.
+            error = failure.message
+            found.refresh_from_db()
         else:
             messages.success(request, _("Your ticket is cancelled; its place is free again."))
-        return redirect("tickets:ticket", secret=secret)
-    context = _context(found.expo, ticket=found, secret=secret, when=ticket_when(found))
-    return _private(render(request, "tickets/ticket_cancel.html", context))
+            return redirect("tickets:ticket", secret=secret)
+    elif found.admitted_at is not None:
+        error = services.AlreadyAdmitted().message
+    context = _context(
+        found.expo,
+        ticket=found,
+        secret=secret,
+        when=ticket_when(found),
+        error=error,
+        can_cancel=found.admitted_at is None,
+    )
+    status = 409 if request.method == "POST" else 200
+    return _private(render(request, "tickets/ticket_cancel.html", context, status=status))
 
 
 @never_cache

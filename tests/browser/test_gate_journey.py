@@ -1,6 +1,9 @@
 """A visitor registers for a time slot; the gate scanner admits the ticket once, refuses
-it the second time, and keeps scanning with the network cut: the scans wait on the
-device (through a reload) and reach the server when the network is back.
+it the second time, and keeps scanning with the network cut (or behind a captive
+portal): the scans, refusals too, wait on the device (through a reload) and reach the
+server when the network is back. A scan timed ahead of the server's clock waits; one the
+server rejects for good is dropped and counted. Revoked, the device forgets its token and
+list but keeps its queue; unpairing with scans queued asks first.
 
 The scanner is fed the way a USB scanner feeds it (the keyboard-wedge path): the code
 typed into the focused input, then Enter. The slot and the gate device are made by the
@@ -110,12 +113,54 @@ def _direction(page, value: str) -> None:
     page.locator(f"[data-gate=scan-form] input[name=direction][value={value}]").check()
 
 
+_IDB = """async ([store, action, items]) => {
+    const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open("gelar-gate", 1);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+    });
+    try {
+        return await new Promise((resolve, reject) => {
+            const tx = db.transaction([store], action === "count" ? "readonly" : "readwrite");
+            const request =
+                action === "count" ? tx.objectStore(store).count() : null;
+            if (action === "put") for (const item of items) tx.objectStore(store).put(item);
+            tx.oncomplete = () => resolve(request ? request.result : null);
+            tx.onerror = () => reject(tx.error);
+        });
+    } finally {
+        db.close();
+    }
+}"""
+
+
+def _stored(page, store: str) -> int:
+    """How many records the scanner's IndexedDB store holds."""
+    return page.evaluate(_IDB, [store, "count", []])
+
+
+def _captive_portal(route):
+    """What a hotel's Wi-Fi answers before its login: its own page, not the API's."""
+    route.fulfill(status=200, content_type="text/html", body="<html><body>Login</body></html>")
+
+
+def _validation_error(route):
+    route.fulfill(
+        status=422,
+        content_type="application/json",
+        body='{"detail": [{"type": "string_too_long", "loc": ["body", "body", "code"], '
+        '"msg": "String should have at most 512 characters"}]}',
+    )
+
+
 def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site_writable, browser):
-    from gelar.tickets.models import Scan, Ticket
+    from gelar.tickets import services
+    from gelar.tickets.models import GateDevice, Scan, Ticket
 
     site = demo_site_writable
     slot_pk, other_pk, other_code, device_pk, token = _committed(_prepare)
     code = _register(browser, site, slot_pk)
+    bare_secret = code.removeprefix("GLR1.")  # from the ticket page's address: not a code
 
     context = browser.new_context(**LAPTOP)
     try:
@@ -128,6 +173,7 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
         expect(page.locator("[data-gate=scanner]")).to_be_visible()
         expect(page.locator("[data-gate=gate-name]")).to_have_text(GATE)
         expect(page.locator("[data-gate=pending]")).to_have_text("0")
+        expect(page.locator("[data-gate=rejected-row]")).to_be_hidden()
         # The service worker holds the shell before the network goes.
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         assert axe_violations(page) == []
@@ -152,27 +198,64 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
             .values_list("result", "offline")
         ) == [("admitted", False), ("already_used", False)]
 
+        # A validation error names what is wrong, readably.
+        page.route("**/api/v1/gate/scan", _validation_error)
+        _scan(page, code)
+        expect(answer).to_have_attribute("data-result", "refused")
+        expect(answer.locator("[data-gate=reason]")).to_contain_text(
+            "code: String should have at most 512 characters"
+        )
+        page.unroute("**/api/v1/gate/scan")
+
+        # A captive portal answers in the API's place: that is no network. The bare
+        # secret is not a ticket code, so it is unknown here, and queued as refused.
+        page.route("**/api/v1/gate/**", _captive_portal)
+        _scan(page, bare_secret)
+        expect(answer).to_have_attribute("data-result", "unknown")
+        expect(answer).to_have_attribute("data-offline", "1")
+        expect(page.locator("[data-gate=pending]")).to_have_text("1")
+
         # The network goes: the device decides by itself and queues.
         context.set_offline(True)
+        page.unroute("**/api/v1/gate/**")
         _scan(page, other_code)
         expect(answer).to_have_attribute("data-result", "admitted")
         expect(answer).to_have_attribute("data-offline", "1")
         expect(answer.locator("[data-gate=holder]")).to_have_text(OTHER)
-        expect(page.locator("[data-gate=pending]")).to_have_text("1")
+        expect(page.locator("[data-gate=pending]")).to_have_text("2")
         # The visitor walks out: this device admitted them online, so it knows them.
         _direction(page, "exit")
         _scan(page, code)
         expect(answer).to_have_attribute("data-result", "exited")
         expect(answer.locator("[data-gate=holder]")).to_have_text(VISITOR)
-        expect(page.locator("[data-gate=pending]")).to_have_text("2")
-        # The other one again, by mistake: refused here, and not queued (the server
-        # learns of his entry from the queue).
+        expect(page.locator("[data-gate=pending]")).to_have_text("3")
+        # The other one again, by mistake: refused here, and queued as a refusal.
         _direction(page, "entry")
         _scan(page, other_code)
         expect(answer).to_have_attribute("data-result", "already_used")
         expect(answer.locator("[data-gate=reason]")).to_contain_text(GATE)
-        expect(page.locator("[data-gate=pending]")).to_have_text("2")
+        expect(page.locator("[data-gate=pending]")).to_have_text("4")
         assert Scan.objects.filter(device_id=device_pk).count() == 2
+        verdicts = page.evaluate(
+            """() => new Promise((resolve) => {
+                indexedDB.open("gelar-gate", 1).onsuccess = (event) => {
+                    const db = event.target.result;
+                    const all = db.transaction(["queue"]).objectStore("queue").getAll();
+                    all.onsuccess = () => {
+                        db.close();
+                        resolve(all.result
+                            .sort((a, b) => a.scanned_at.localeCompare(b.scanned_at))
+                            .map((item) => [item.verdict, "token" in item]));
+                    };
+                };
+            })"""
+        )
+        assert verdicts == [
+            ["refused", False],
+            ["admitted", False],
+            ["admitted", False],
+            ["refused", False],
+        ]
 
         # A reload with no network: the shell comes from the service worker, the queue
         # from IndexedDB.
@@ -180,10 +263,23 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
         assert reloaded.from_service_worker
         expect(page.locator("body[data-ready='1']")).to_have_count(1)
         expect(page.locator("[data-gate=scanner]")).to_be_visible()
-        expect(page.locator("[data-gate=pending]")).to_have_text("2")
+        expect(page.locator("[data-gate=pending]")).to_have_text("4")
         assert Scan.objects.filter(device_id=device_pk).count() == 2
 
-        # The network is back: the queue is synced and emptied.
+        # Unpairing now would lose the queue: the scanner asks first; kept.
+        page.locator("[data-gate=unpair]").click()
+        dialog = page.locator("[data-gate=unpair-dialog]")
+        expect(dialog).to_be_visible()
+        expect(dialog.locator("[data-gate=lost-count]")).to_have_text("4")
+        assert axe_violations(page) == []
+        dialog.locator("button[value=cancel]").click()
+        expect(dialog).to_be_hidden()
+        expect(page.locator("[data-gate=scanner]")).to_be_visible()
+        assert page.evaluate("localStorage.getItem('gelar.gate.token')") == token
+        assert _stored(page, "queue") == 4
+
+        # The network is back: the queue is synced and emptied; the refusals are
+        # recorded as refusals and move nothing.
         context.set_offline(False)
         expect(page.locator("[data-gate=pending]")).to_have_text("0", timeout=SYNC_MS)
         synced = list(
@@ -191,12 +287,85 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
             .order_by("scanned_at")
             .values_list("ticket_id", "direction", "result")
         )
-        assert synced == [(other_pk, "entry", "admitted"), (ticket.pk, "exit", "exited")]
+        assert synced == [
+            (None, "entry", "unknown"),  # no ticket: the server's own refusal
+            (other_pk, "entry", "admitted"),
+            (ticket.pk, "exit", "exited"),
+            (other_pk, "entry", "refused_offline"),
+        ]
         other = Ticket.objects.get(pk=other_pk)
         assert other.admitted_gate_id == device_pk
         assert other.inside is True
         ticket.refresh_from_db()
         assert ticket.inside is False
+
+        # A device whose clock runs ahead: its scan waits for the server's clock. One
+        # the server can never take (too old) is dropped and counted.
+        now = timezone.now()
+        page.evaluate(
+            _IDB,
+            [
+                "queue",
+                "put",
+                [
+                    {
+                        "nonce": "ahead-1",
+                        "code": other_code,
+                        "direction": "exit",
+                        "scanned_at": (now + datetime.timedelta(hours=1)).isoformat(),
+                        "verdict": "admitted",
+                    },
+                    {
+                        "nonce": "old-1",
+                        "code": other_code,
+                        "direction": "exit",
+                        "scanned_at": (now - datetime.timedelta(days=90)).isoformat(),
+                        "verdict": "admitted",
+                    },
+                ],
+            ],
+        )
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("[data-gate=rejected]")).to_have_text("1", timeout=SYNC_MS)
+        expect(page.locator("[data-gate=rejected-row]")).to_be_visible()
+        expect(page.locator("[data-gate=pending]")).to_have_text("1")
+        assert _stored(page, "queue") == 1
+        assert Scan.objects.filter(device_id=device_pk).count() == 6
+
+        # The organizer revokes the device: token and ticket list go, the queue stays.
+        _committed(
+            lambda: services.gate_device_revoke(
+                device=GateDevice.objects.get(pk=device_pk), actor=None
+            )
+        )
+        _scan(page, code)
+        expect(page.locator("[data-gate=pairing]")).to_be_visible()
+        expect(page.locator("[data-gate=scanner]")).to_be_hidden()
+        expect(page.locator("[data-gate=pair-error]")).not_to_be_empty()
+        assert page.evaluate("localStorage.getItem('gelar.gate.token')") is None
+        assert _stored(page, "tickets") == 0
+        assert _stored(page, "admitted") == 0
+        assert _stored(page, "queue") == 1
+
+        # Paired again (another device): the kept scan is still there; unpairing asks,
+        # and this time the scans are discarded with everything else.
+        _device, new_token = _committed(
+            lambda: services.gate_device_create(
+                expo=GateDevice.objects.get(pk=device_pk).expo, actor=None, name="Gerbang C"
+            )
+        )
+        page.locator("#gate-token").fill(new_token)
+        page.locator("[data-gate=pair-form] button[type=submit]").click()
+        expect(page.locator("[data-gate=gate-name]")).to_have_text("Gerbang C")
+        expect(page.locator("[data-gate=pending]")).to_have_text("1")
+        assert _stored(page, "tickets") == Ticket.objects.filter(expo__slug=EXPO).count()
+        page.locator("[data-gate=unpair]").click()
+        expect(dialog.locator("[data-gate=lost-count]")).to_have_text("1")
+        dialog.locator("button[value=unpair]").click()
+        expect(page.locator("[data-gate=pairing]")).to_be_visible()
+        assert page.evaluate("localStorage.getItem('gelar.gate.token')") is None
+        for store in ("queue", "tickets", "admitted", "meta"):
+            assert _stored(page, store) == 0
     finally:
         context.close()
 

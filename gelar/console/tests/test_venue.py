@@ -8,6 +8,7 @@ the occupancy and the devices only); the outsider is the admin of another organi
 import datetime
 import itertools
 import re
+import smtplib
 from dataclasses import dataclass
 
 import pytest
@@ -43,6 +44,12 @@ def _id(message: str, **values) -> str:
     with translation.override("id"):
         text = translation.gettext(message)
     return text % values if values else text
+
+
+def _nid(singular: str, plural: str, n: int, **values) -> str:
+    """A counted message as the console shows it (Indonesian by default)."""
+    with translation.override("id"):
+        return translation.ngettext(singular, plural, n) % values
 
 
 def member(organizer, email: str, role: str):
@@ -160,6 +167,8 @@ def test_others_post_nothing(client, venue, who):
         expo=venue.expo, actor=venue.admin, name="Dr. Rina Marlina", email="rina@kemenkop.example"
     )
     device, _token = tickets.gate_device_create(expo=venue.expo, actor=venue.admin, name="A")
+    guest = tickets.invitation_create(expo=venue.expo, actor=venue.admin, name="Tamu")
+    tickets.invitation_respond(invitation=guest, accept=True, now=at(20, 9))
     before = db_state()
     client.force_login(getattr(venue, who))
     csv_file = SimpleUploadedFile("tamu.csv", b"Budi Santoso,Dinas Kominfo\n")
@@ -172,6 +181,7 @@ def test_others_post_nothing(client, venue, who):
         (url("venue_invitation_send", venue, invitation.pk), {}),
         (url("venue_gates", venue), {"name": "Gerbang C"}),
         (url("venue_gate_revoke", venue, device.pk), {}),
+        (url("venue_ticket_reissue", venue, guest.pk), {}),
     ]
     for action, data in actions:
         assert client.post(action, data).status_code == 404, action
@@ -243,7 +253,12 @@ def test_capacity_never_below_taken(client, venue):
     response = client.post(url("venue_slot", venue, venue.slot.pk), {**edit, "capacity": "2"})
     assert response.status_code == 400
     assert response.context["form"].errors["capacity"] == [
-        _id("%(taken)s places are already taken: the capacity cannot be lower.", taken=3)
+        _nid(
+            "%(taken)s place is already taken: the capacity cannot be lower.",
+            "%(taken)s places are already taken: the capacity cannot be lower.",
+            3,
+            taken=3,
+        )
     ]
     venue.slot.refresh_from_db()
     assert (venue.slot.capacity, venue.slot.taken) == (100, 3)
@@ -501,7 +516,7 @@ def test_a_new_gate_device_shows_its_token_once(client, venue):
     page = html(response)
     assert f"http://testserver/gerbang/#token={token}" in page or f"/gerbang/#token={token}" in page
     assert "<svg" in page
-    assert tickets.gate_device_for_token(token) == device
+    assert tickets.gate_device_for_token(token, now=at(24, 9)) == device
     # Never again: the list shows the device, not its token.
     again = html(client.get(url("venue_gates", venue)))
     assert "Gerbang A" in again
@@ -538,3 +553,143 @@ def test_the_gate_officer_sees_the_devices_without_actions(client, venue):
     assert "Gerbang A" in page
     assert url("venue_gate_revoke", venue, device.pk) not in page
     assert 'name="name"' not in page
+
+
+# --- review fixes -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who, status", [("gate", 200), ("staff", 200), ("outsider", 404)])
+def test_the_occupancy_fragment_for_the_live_refresh(client, venue, who, status):
+    ticket, _secret = register(venue.slot, "Sari Wulandari")
+    client.force_login(getattr(venue, who))
+
+    response = client.get(url("venue", venue) + "?part=occupancy")
+
+    assert response.status_code == status
+    if status == 200:
+        page = html(response)
+        assert response["Cache-Control"] == "no-store"
+        assert 'data-venue-live="inside" aria-live="polite">0</dd>' in page
+        assert "<h1>" not in page and "Sari Wulandari" not in page
+
+
+def test_the_venue_page_loads_its_live_script(client, venue):
+    client.force_login(venue.gate)
+    page = html(client.get(url("venue", venue)))
+    assert f'data-venue-refresh="{url("venue", venue)}?part=occupancy"' in page
+    assert "js/venue_live" in page
+
+
+def test_a_new_ticket_link_for_a_guest_kills_the_old_one(
+    client, venue, django_capture_on_commit_callbacks
+):
+    guest = tickets.invitation_create(
+        expo=venue.expo, actor=venue.admin, name="Rina", email="rina@kemenkop.example"
+    )
+    ticket, old = tickets.invitation_respond(invitation=guest, accept=True, now=at(20, 9))
+    client.force_login(venue.staff)
+    assert (
+        client.get(url("venue_invitations", venue))
+        .content.decode()
+        .count(url("venue_ticket_reissue", venue, guest.pk))
+        == 1
+    )
+    assert client.get(url("venue_ticket_reissue", venue, guest.pk)).status_code == 200
+    assert Ticket.objects.get(pk=ticket.pk).secret_hash == secret_hash(old)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("venue_ticket_reissue", venue, guest.pk))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    new = re.search(r"/tiket/([A-Za-z0-9_-]{43})/", html(response)).group(1)
+    assert Ticket.objects.get(pk=ticket.pk).secret_hash == secret_hash(new) != secret_hash(old)
+    assert len(mail.outbox) == 1 and f"/tiket/{new}/" in mail.outbox[0].body
+    assert AuditEntry.objects.filter(action="ticket.reissue").count() == 1
+    gate, _token = tickets.gate_device_create(expo=venue.expo, actor=None, name="A")
+    assert (
+        tickets.scan(device=gate, code=tickets.ticket_code(old), nonce="1", now=at(24, 9)).result
+        == "unknown"
+    )
+
+
+class FailingMailServer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({})
+
+
+def test_a_failing_mail_server_shows_an_error_and_records_nothing(client, venue, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingMailServer"
+    guest = tickets.invitation_create(
+        expo=venue.expo, actor=venue.admin, name="Rina", email="rina@kemenkop.example"
+    )
+    client.force_login(venue.admin)
+
+    response = client.post(url("venue_invitation_send", venue, guest.pk), follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        _id(
+            "The email to %(email)s could not be sent; try again later.",
+            email="rina@kemenkop.example",
+        )
+    ]
+    assert not AuditEntry.objects.filter(action="invitation.send").exists()
+
+
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00", "2021-11-22T23:00", "9999-12-31T10:00"])
+def test_slot_times_far_from_the_expo_are_refused(client, venue, starts_at):
+    client.force_login(venue.admin)
+    expo = Expo.objects.get(pk=venue.expo.pk)
+    expo.time_zone = "Asia/Jayapura"
+    expo.save()
+
+    response = client.post(url("venue", venue), {**SLOT_POST, "starts_at": starts_at})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["starts_at"] == [
+        _id(
+            "Choose a time between %(first)s and %(last)s.",
+            first="23 November 2021",
+            last="26 November 2021",
+        )
+    ]
+    assert TimeSlot.objects.count() == 1
+
+
+def test_an_imported_single_guest_is_counted_in_the_singular(client, venue):
+    client.force_login(venue.admin)
+    csv_file = SimpleUploadedFile("tamu.csv", b"Budi Santoso,Dinas Kominfo\n")
+
+    response = client.post(url("venue_import", venue), {"file": csv_file}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        _nid("%(count)s guest is invited.", "%(count)s guests are invited.", 1, count=1)
+    ]
+
+
+def test_an_offline_admission_of_a_cancelled_ticket_is_listed_with_its_reason(client, venue):
+    ticket, secret = register(venue.slot, "Sari Wulandari")
+    tickets.ticket_cancel(ticket=ticket, now=at(20, 10))
+    gate, _token = tickets.gate_device_create(expo=venue.expo, actor=None, name="Gerbang A")
+    tickets.sync(
+        device=gate,
+        scans=[
+            {
+                "nonce": "1",
+                "code": tickets.ticket_code(secret),
+                "scanned_at": at(24, 10).isoformat(),
+                "verdict": "admitted",
+            }
+        ],
+        now=at(24, 11),
+    )
+    client.force_login(venue.admin)
+
+    page = html(client.get(url("venue", venue)))
+
+    assert "Sari Wulandari" in page
+    assert _id("Admitted offline although cancelled") in page

@@ -5,7 +5,8 @@
 // replaces the old shell and the old cache is deleted.
 //
 // The page is fetched network first (a gate that is online gets the new release), with
-// a 3 s limit, then from the cache; static files come from the cache. The gate API is
+// a 3 s limit, then from the cache; a page that is not the scanner's (a captive portal's)
+// is never kept and gives way to the kept shell. Static files come from the cache. The gate API is
 // never touched here: the page decides what to do when a request fails.
 /* global SHELL, CACHE */
 const NAVIGATION_TIMEOUT_MS = 3000;
@@ -49,18 +50,32 @@ const fromNetwork = (request) =>
     );
   });
 
+// The scanner's own page, not one that a captive portal or a proxy answered in its
+// place (with a redirect, or with its own HTML at the same address).
+const isShell = async (response) =>
+  response.ok &&
+  !response.redirected &&
+  (await response.clone().text()).includes('id="gate-urls"');
+
 const page = async (request) => {
   const url = new URL(request.url);
   const cache = await caches.open(CACHE);
+  const kept = async () => (await cache.match(url.pathname)) || (await cache.match(SHELL[0]));
+  let response;
   try {
-    const response = await fromNetwork(request);
-    if (response.ok) await cache.put(url.pathname, response.clone());
-    return response;
+    response = await fromNetwork(request);
   } catch (error) {
-    const kept = (await cache.match(url.pathname)) || (await cache.match(SHELL[0]));
-    if (kept) return kept;
+    const shell = await kept();
+    if (shell) return shell;
     throw error;
   }
+  if (await isShell(response)) {
+    await cache.put(url.pathname, response.clone());
+    return response;
+  }
+  // Not the scanner: keep scanning with the kept shell (its requests will decide
+  // offline); with none kept yet, show what came (a portal's login page, say).
+  return (await kept()) || response;
 };
 
 self.addEventListener("fetch", (event) => {

@@ -17,14 +17,27 @@
 // cancelled / the slot's time window (30 minutes' grace, as the server) / already
 // inside by this device's own scans (online or offline; another gate's admissions are
 // not known offline: the sync makes them a conflict), answers, and queues the scan
-// {nonce, code, direction, scanned_at} in IndexedDB, so it survives a reload. A second
-// entry it refused itself is not queued: see handleScan. The queue is synced in
-// batches when the network is back (the "online" event, and a retry every 10 s). Each
-// scan has its own nonce (crypto.randomUUID) and the server stores one scan per
-// (device, nonce): a sync that is repeated, or a scan whose online request timed out
-// after reaching the server, changes nothing the second time. Only the server sees
-// every gate, so an offline device can admit a ticket that another gate admitted; the
-// sync records it as a conflict for the organizer.
+// {nonce, code, direction, scanned_at, verdict} in IndexedDB, so it survives a reload.
+// Every offline scan is queued, refusals too: "verdict" is what the screen showed
+// ("admitted" -- an entry or an exit let through -- or "refused"), and the server stores
+// a refusal as a refusal, which moves nothing; only an admission can become a conflict.
+// A code that is not "GLR1." + a 43-character secret (the server's pattern; a bare
+// secret copied from the ticket's URL is not a ticket code) is "unknown". An answer
+// that is not the API's (no "result": a captive portal's or a proxy's page) counts as
+// no network. The queue is synced in batches when the network is back (the "online"
+// event, and a retry every 10 s), with the token the device holds then (the queue
+// keeps no token). Each scan has its own nonce (crypto.randomUUID) and the server
+// stores one scan per (device, nonce): a sync that is repeated, or a scan whose online
+// request timed out after reaching the server, changes nothing the second time. An item
+// the server rejects is dropped (it would be rejected again) and counted on screen,
+// except one timed in the future ("time_future": this device's clock is ahead), which
+// stays queued until the server's clock has caught up. Only the server sees every gate,
+// so an offline device can admit a ticket that another gate admitted; the sync records
+// it as a conflict for the organizer.
+//
+// Unpairing, or a 401 (the device was revoked), removes the token, the ticket list and
+// what this device knows of admissions. Unpairing with scans still queued asks first
+// and discards them; a 401 keeps them, for the device paired again to send.
 //
 // Secure context: SubtleCrypto, crypto.randomUUID and service workers exist only on
 // https (or http://127.0.0.1 and localhost, as in the tests). Served over plain http
@@ -113,7 +126,8 @@
       } catch {
         data = null;
       }
-      return { status: response.status, data };
+      // Only a JSON object is the API's answer: a captive portal or a proxy answers HTML.
+      return { status: response.status, data: data && typeof data === "object" ? data : null };
     } catch {
       return null; // no network, timed out or refused: the caller decides offline
     } finally {
@@ -121,10 +135,30 @@
     }
   };
 
+  // The API's own answer, as opposed to a page some box on the way sent instead.
+  const fromApi = (response) => {
+    if (!response || !response.data) return false;
+    if (response.status >= 200 && response.status < 300) {
+      return typeof response.data.result === "string";
+    }
+    return "detail" in response.data || "message" in response.data;
+  };
+
+  // A refusal's reason; a validation error (422) lists its problems: [{loc, msg}, ...].
   const errorText = (data, status) => {
-    if (data && typeof data === "object") {
-      for (const key of ["message", "detail", "reason"]) {
-        if (typeof data[key] === "string") return data[key];
+    for (const key of ["message", "detail", "reason"]) {
+      const value = data?.[key];
+      if (typeof value === "string") return value;
+      if (Array.isArray(value)) {
+        const lines = value
+          .map((item) => {
+            if (typeof item === "string") return item;
+            const where = Array.isArray(item?.loc) ? item.loc.at(-1) : "";
+            const msg = typeof item?.msg === "string" ? item.msg : "";
+            return where && msg ? `${where}: ${msg}` : msg;
+          })
+          .filter(Boolean);
+        if (lines.length) return lines.join("; ");
       }
     }
     return String(status);
@@ -162,7 +196,10 @@
     part("expo").textContent = meta.expo || "";
     part("gate-name").textContent = meta.gate || "";
     part("list").textContent = meta.generated_at
-      ? fill(texts.list_info, { count: meta.count ?? 0, time: clock(meta.generated_at) })
+      ? fill(meta.count === 1 && texts.list_info_one ? texts.list_info_one : texts.list_info, {
+          count: meta.count ?? 0,
+          time: clock(meta.generated_at),
+        })
       : texts.no_list;
   };
 
@@ -171,11 +208,20 @@
     part("network").textContent = navigator.onLine && reachable ? texts.online : texts.offline;
   };
 
+  const pendingCount = () => transact(["queue"], "readonly", (s) => s.queue.count());
+
   const showPending = async () => {
-    const count = await transact(["queue"], "readonly", (s) => s.queue.count());
+    const count = await pendingCount();
     const pending = part("pending");
     pending.textContent = String(count);
     pending.dataset.count = String(count);
+  };
+
+  // Queued scans the server rejected for good, dropped from the queue (kept in meta).
+  const showRejected = async () => {
+    const count = (await get("meta", "rejected")) || 0;
+    part("rejected").textContent = String(count);
+    part("rejected-row").hidden = count === 0;
   };
 
   const answer = ({ result, reason, holder, offline }) => {
@@ -198,14 +244,17 @@
 
   // --- deciding on this device -----------------------------------------------------------
 
+  // The server's pattern (tickets.services.parse_ticket_code): anything else is unknown.
   const secretOf = (code) => {
-    const match = /^GLR1\.(.+)$/.exec(code);
-    return match ? match[1] : code;
+    const match = /^GLR1\.([A-Za-z0-9_-]{43})$/.exec(code);
+    return match ? match[1] : null;
   };
 
   const hashOf = async (code) => {
+    const secret = secretOf(code);
+    if (!secret) return null;
     if (!crypto.subtle) return null; // not a secure context: nothing can be checked here
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secretOf(code)));
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
     return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   };
 
@@ -228,7 +277,8 @@
     const h = await hashOf(scan.code);
     const ticket = h && (await get("tickets", h));
     if (!ticket) {
-      return { result: "unknown", reason: meta.generated_at ? texts.unknown : texts.no_list };
+      const known = meta.generated_at || !secretOf(scan.code);
+      return { result: "unknown", reason: known ? texts.unknown : texts.no_list };
     }
     const holder = ticket.name;
     if (ticket.status !== "valid") return { result: "cancelled", reason: texts.cancelled, holder };
@@ -293,13 +343,13 @@
     const online = navigator.onLine
       ? await request(urls.scan, { method: "POST", body: asked, timeout: SCAN_TIMEOUT_MS })
       : null;
-    if (online && online.status === 401) {
+    if (fromApi(online) && online.status === 401) {
       reachable = true;
       showNetwork();
-      showRevoked();
+      await revoked();
       return;
     }
-    if (online && online.status < 500) {
+    if (fromApi(online) && online.status < 500) {
       reachable = true;
       showNetwork();
       if (online.status >= 400) {
@@ -307,19 +357,18 @@
         answer({ result: "refused", reason: fill(texts.server_refused, { reason }) });
         return;
       }
-      const data = online.data || {};
+      const data = online.data;
       answer({ result: data.result, reason: data.reason, holder: data.ticket?.holder_name });
       await remember(scan, data);
       return;
     }
-    // Offline, failed or too slow: decide here and keep the scan for the server.
+    // Offline, failed, too slow or not the API answering: decide here and keep the scan
+    // for the server, with what the screen showed (a refusal moves nothing there).
     reachable = false;
     showNetwork();
     const decided = await decideHere(scan);
-    // A second entry this device refused tells the server nothing it will not know (the
-    // entry that let the ticket in is queued or was online), and the sync would take it
-    // for a person who got in (a conflict): it is not queued. Everything else is.
-    if (decided.result !== "already_used") await put("queue", { ...scan, token: token() });
+    const verdict = GOOD.has(decided.result) ? "admitted" : "refused";
+    await put("queue", { ...scan, verdict });
     answer({ ...decided, offline: true });
     await showPending();
   };
@@ -328,51 +377,57 @@
 
   let syncing = false;
   const syncNow = async () => {
-    if (syncing || !navigator.onLine) return;
+    if (syncing || !navigator.onLine || !token()) return;
     syncing = true;
-    const skipped = new Set(); // tokens the server refuses (a revoked device): kept, not lost
+    const later = new Set(); // timed in the future by this device's clock: next time
     try {
       for (;;) {
         const queued = await transact(["queue"], "readonly", (s) => s.queue.getAll());
-        const open = queued.filter((scan) => !skipped.has(scan.token));
+        const open = queued.filter((scan) => !later.has(scan.nonce));
         if (!open.length) break;
         open.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
-        const bearer = open[0].token;
-        const batch = open.filter((scan) => scan.token === bearer).slice(0, SYNC_BATCH);
+        const batch = open.slice(0, SYNC_BATCH);
         const response = await request(urls.sync, {
           method: "POST",
-          bearer,
           timeout: SYNC_TIMEOUT_MS,
           body: {
-            scans: batch.map(({ nonce, code, direction, scanned_at }) => ({
+            scans: batch.map(({ nonce, code, direction, scanned_at, verdict }) => ({
               nonce,
               code,
               direction,
               scanned_at,
+              verdict,
             })),
           },
         });
-        if (!response) {
-          reachable = false;
+        if (!response || !response.data) {
+          reachable = false; // no network, or a page that is not the API's
           break;
         }
         reachable = true;
         if (response.status === 401) {
-          skipped.add(bearer);
-          if (bearer === token()) showRevoked();
-          continue;
+          await revoked();
+          break;
         }
         if (response.status >= 300) break; // try again in 10 s; nothing is dropped
-        // Every scan the server answered for is done, a rejected one too (it would be
-        // rejected again); the server keeps what it accepted.
-        // Results name their item by its index in the batch (and its nonce).
-        const results = Array.isArray(response.data?.results) ? response.data.results : [];
-        const answered = new Set(
-          results.map((item) => batch[item?.index]?.nonce).filter(Boolean),
-        );
-        if (!answered.size) break;
-        await transact(["queue"], "readwrite", (s) => {
-          for (const nonce of answered) s.queue.delete(nonce);
+        // Results name their item by its index in the batch. The server keeps what it
+        // accepted; a rejected item would be rejected again, unless its time was ahead
+        // of the server's clock.
+        const results = Array.isArray(response.data.results) ? response.data.results : [];
+        const done = [];
+        for (const item of results) {
+          const scan = batch[item?.index];
+          if (!scan) continue;
+          if (item.result === "rejected" && item.code === "time_future") later.add(scan.nonce);
+          else done.push({ nonce: scan.nonce, rejected: item.result === "rejected" });
+        }
+        if (!done.length) break;
+        await transact(["queue", "meta"], "readwrite", (s) => {
+          for (const { nonce } of done) s.queue.delete(nonce);
+          const rejected = done.filter((item) => item.rejected).length;
+          if (!rejected) return;
+          const counter = s.meta.get("rejected");
+          counter.onsuccess = () => s.meta.put((counter.result || 0) + rejected, "rejected");
         });
         part("synced").textContent = fill(texts.synced, { time: clock(new Date().toISOString()) });
       }
@@ -380,13 +435,14 @@
       syncing = false;
       showNetwork();
       await showPending();
+      await showRejected();
     }
   };
 
   const loadList = async () => {
     if (!token() || !navigator.onLine) return;
     const response = await request(urls.tickets, { timeout: SYNC_TIMEOUT_MS });
-    if (!response) {
+    if (!response || !response.data) {
       reachable = false;
       showNetwork();
       return;
@@ -394,7 +450,7 @@
     reachable = true;
     showNetwork();
     if (response.status === 401) {
-      showRevoked();
+      await revoked();
       return;
     }
     if (response.status !== 200 || !Array.isArray(response.data?.tickets)) return;
@@ -427,24 +483,33 @@
     else document.getElementById("gate-token").focus();
   };
 
-  const showRevoked = () => {
-    answer({ result: "revoked", reason: texts.revoked });
+  // What this device knows of its expo: the ticket list, admissions, the list's header.
+  const forget = async ({ queue = false } = {}) => {
+    const names = ["tickets", "admitted", "meta", ...(queue ? ["queue"] : [])];
+    await transact(names, "readwrite", (s) => {
+      for (const name of names) s[name].clear();
+    });
+    meta = {};
+    showMeta();
+  };
+
+  // The server no longer knows this token (revoked, or another server): the device is
+  // unpaired, but its queued scans stay for the token it is paired with next.
+  const revoked = async () => {
+    localStorage.removeItem(TOKEN_KEY);
+    await forget();
+    showPaired(false);
+    part("pair-error").textContent = texts.revoked;
+    await showPending();
+    await showRejected();
   };
 
   // A new token is another device: its list and admissions start afresh. Queued scans
-  // stay, each with the token it was made under.
+  // stay and are synced with the new token.
   const pair = async (value) => {
     const fresh = value.trim();
     if (!fresh) return;
-    if (fresh !== token()) {
-      await transact(["tickets", "admitted", "meta"], "readwrite", (s) => {
-        s.tickets.clear();
-        s.admitted.clear();
-        s.meta.clear();
-      });
-      meta = {};
-      showMeta();
-    }
+    if (fresh !== token()) await forget();
     localStorage.setItem(TOKEN_KEY, fresh);
   };
 
@@ -458,7 +523,7 @@
         bearer: input.value.trim(),
         timeout: SYNC_TIMEOUT_MS,
       });
-      if (check && check.status === 401) {
+      if (fromApi(check) && check.status === 401) {
         error.textContent = texts.bad_token;
         return;
       }
@@ -467,11 +532,32 @@
     input.value = "";
     showPaired(true);
     await loadList();
+    await syncNow(); // scans kept from a revoked pairing go with this one
   });
 
-  part("unpair").addEventListener("click", () => {
+  const unpair = async () => {
     localStorage.removeItem(TOKEN_KEY);
+    await forget({ queue: true });
     showPaired(false);
+    await showPending();
+    await showRejected();
+  };
+
+  // Queued scans would be lost with the device's pairing: ask first, saying how many.
+  const unpairDialog = part("unpair-dialog");
+  part("unpair").addEventListener("click", async () => {
+    const count = await pendingCount();
+    if (!count) {
+      await unpair();
+      return;
+    }
+    part("lost-count").textContent = String(count);
+    unpairDialog.returnValue = ""; // Escape keeps the last value: it must not unpair
+    unpairDialog.showModal();
+  });
+  unpairDialog.addEventListener("close", async () => {
+    if (unpairDialog.returnValue === "unpair") await unpair();
+    else focusCode();
   });
 
   // --- the keyboard wedge: an input that keeps the focus ---------------------------------
@@ -606,10 +692,23 @@
       history.replaceState(null, "", location.pathname + location.search);
       await pair(decodeURIComponent(match[1]));
     }
+    // Scans queued by an earlier version carry the token they were made under: drop it.
+    await transact(["queue"], "readwrite", (s) => {
+      s.queue.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        if ("token" in cursor.value) {
+          const { token: _old, ...scan } = cursor.value;
+          cursor.update(scan);
+        }
+        cursor.continue();
+      };
+    });
     meta = (await get("meta", "list")) || {};
     showMeta();
     showNetwork();
     await showPending();
+    await showRejected();
     showPaired(Boolean(token()));
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(urls.worker, { scope: urls.scope }).catch(() => {});

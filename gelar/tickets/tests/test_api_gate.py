@@ -226,6 +226,49 @@ def test_sync_refuses_bodies_that_are_not_a_batch(client, gate):
     assert Scan.objects.count() == 0
 
 
+def test_a_deeply_nested_body_is_a_400(client, gate):
+    response = post(client, "/api/v1/gate/sync", gate["a"][1], "[" * 10_000)
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert Scan.objects.count() == 0
+
+
+def test_sync_takes_the_devices_verdict(client, gate):
+    when = (timezone.now() - datetime.timedelta(minutes=10)).isoformat()
+    batch = {
+        "scans": [
+            {"nonce": "r", "code": gate["code"], "scanned_at": when, "verdict": "refused"},
+            {"nonce": "a", "code": gate["code"], "scanned_at": when, "verdict": "admitted"},
+            {"nonce": "x", "code": gate["code"], "scanned_at": when, "verdict": 1},
+        ]
+    }
+
+    response = post(client, "/api/v1/gate/sync", gate["a"][1], batch)
+
+    assert [(r["nonce"], r["result"]) for r in response.json()["results"]] == [
+        ("r", "refused_offline"),
+        ("a", "admitted"),
+        ("x", "rejected"),
+    ]
+    assert Scan.objects.count() == 2
+
+
+def test_an_online_scan_reusing_a_nonce_for_another_code_is_a_422(client, gate):
+    token = gate["a"][1]
+    assert (
+        post(client, "/api/v1/gate/scan", token, {"code": gate["code"], "nonce": "n"}).json()[
+            "result"
+        ]
+        == "admitted"
+    )
+
+    response = post(client, "/api/v1/gate/scan", token, {"code": "GLR1.junk", "nonce": "n"})
+
+    assert response.status_code == 422
+    assert Scan.objects.count() == 1
+
+
 def test_the_device_token_is_stored_hashed(gate):
     device, token = gate["a"]
     assert device.token_hash == secret_hash(token)

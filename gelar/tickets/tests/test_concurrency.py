@@ -14,7 +14,7 @@ import time
 import pytest
 from django.db import connection
 
-from gelar.orders.tests.test_stock_concurrency import in_thread, run_together, threads_database
+from gelar.orders.tests.test_stock_concurrency import in_thread, run_together
 from gelar.testing import at, make_expo
 from gelar.tickets import services as s
 from gelar.tickets.models import Scan, Ticket, TimeSlot
@@ -24,7 +24,6 @@ postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite serialises all writers, so there is no race to show",
 )
-__all__ = ["threads_database"]  # the fixture, imported for its name
 
 VISITORS = 20
 PLACES = 5
@@ -141,3 +140,32 @@ def test_an_unknown_code_sent_twice_at_once_is_recorded_once(ticket_at_two_gates
 
     assert results == ["unknown"] * 4
     assert in_thread(lambda: Scan.objects.count()) == 1
+
+
+def test_a_cancel_and_an_entry_at_once_never_leave_an_admitted_cancelled_ticket(
+    ticket_at_two_gates, threads_database
+):
+    ticket, code, gates = ticket_at_two_gates
+    threads_database()
+
+    def work(i: int) -> str:
+        if i == 0:
+            return s.scan(device=gates[0], code=code, nonce="entry", now=NOW).result
+        try:
+            s.ticket_cancel(ticket=ticket, now=NOW)
+        except s.AlreadyAdmitted as error:
+            return error.code
+        return "cancel_done"
+
+    results = run_together(2, work)
+
+    status, admitted_at, taken = in_thread(
+        lambda: Ticket.objects.values_list("status", "admitted_at", "slot__taken").get(pk=ticket.pk)
+    )
+    # Either the entry came first (the cancel is refused, the place stays taken) or the
+    # cancel did (the gate says cancelled, the place is free) -- never both.
+    assert results in (["admitted", "already_admitted"], ["cancel_done", "cancelled"])
+    if results == ["admitted", "already_admitted"]:
+        assert (status, admitted_at, taken) == ("valid", NOW, 1)
+    else:
+        assert (status, admitted_at, taken) == ("cancelled", None, 0)

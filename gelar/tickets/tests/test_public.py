@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import smtplib
 import uuid
 
 import pytest
@@ -334,3 +335,69 @@ def test_rsvp_after_the_expo_is_refused(client, guest, expo):
     response = client.post(reverse("tickets:rsvp", args=[guest.token]), {"answer": "accept"})
     assert response.status_code == 409
     assert Ticket.objects.count() == 0
+
+
+# --- review fixes: cancelling after entry, a failing mail server -------------------------
+
+
+def test_a_ticket_used_to_enter_cannot_be_cancelled(client, expo, slot):
+    ticket, secret = services.register_for_slot(
+        slot=slot, holder_name="Siti", whatsapp="6281234567890"
+    )
+    device, _token = services.gate_device_create(expo=expo, actor=None, name="Gerbang A")
+    entered = services.scan(
+        device=device, code=services.ticket_code(secret), nonce="1", now=slot.starts_at
+    )
+    assert entered.result == "admitted"
+    message = t("This ticket was already used to enter; it can no longer be cancelled.")
+
+    page = client.get(reverse("tickets:ticket", args=[secret])).content.decode()
+    confirm = client.get(reverse("tickets:ticket_cancel", args=[secret]))
+    response = client.post(reverse("tickets:ticket_cancel", args=[secret]))
+
+    assert reverse("tickets:ticket_cancel", args=[secret]) not in page
+    assert confirm.status_code == 200 and message in confirm.content.decode()
+    assert response.status_code == 409
+    assert message in response.content.decode()
+    assert 'method="post"' not in response.content.decode().split('class="form-errors"')[1]
+    ticket.refresh_from_db()
+    slot.refresh_from_db()
+    assert (ticket.status, slot.taken) == (Ticket.Status.VALID, 1)
+
+
+class FailingMailServer:
+    """An email backend whose SMTP server refuses every message."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def broken_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingMailServer"
+
+
+def test_a_failing_mail_server_still_lands_on_the_ticket(
+    client, expo, slot, broken_mail, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _register(client, expo, slot)
+
+    secret = _secret(response)
+    assert Ticket.objects.get().secret_hash == secret_hash(secret)
+    assert client.get(response["Location"]).status_code == 200
+    assert "the ticket email could not be sent" in caplog.text
+
+
+def test_a_failing_mail_server_after_rsvp_still_lands_on_the_ticket(
+    client, guest, broken_mail, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("tickets:rsvp", args=[guest.token]), {"answer": "accept"})
+
+    secret = _secret(response)
+    assert Ticket.objects.get().secret_hash == secret_hash(secret)
+    assert client.get(response["Location"]).status_code == 200

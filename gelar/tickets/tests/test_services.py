@@ -379,12 +379,12 @@ def test_malformed_scans_are_refused_and_store_nothing(venue, fields, code):
 def test_a_revoked_device_is_not_found_by_its_token(venue):
     expo, *_ = venue
     device, token = s.gate_device_create(expo=expo, actor=None, name="Gerbang C")
-    assert s.gate_device_for_token(token) == device
+    assert s.gate_device_for_token(token, now=NOW) == device
     assert device.token_hash == secret_hash(token)
 
     s.gate_device_revoke(device=device, actor=None)
 
-    assert s.gate_device_for_token(token) is None
+    assert s.gate_device_for_token(token, now=NOW) is None
     assert s.gate_device_for_token("x" * 43) is None
     assert s.gate_device_for_token(None) is None
 
@@ -600,3 +600,210 @@ def test_an_offline_exit_and_reentry_are_not_conflicts(venue):
     assert [r["result"] for r in result.results] == ["admitted", "exited", "admitted"]
     ticket.refresh_from_db()
     assert (ticket.admitted_at, ticket.inside) == (at(24, 10), True)
+
+
+# --- review fixes: cancel after entry, verdicts, slots past midnight, nonces, devices ---
+
+
+def offline(secret, nonce, when, verdict=None, direction="entry"):
+    scan = item(secret, nonce, when.isoformat(), direction=direction)
+    return scan if verdict is None else {**scan, "verdict": verdict}
+
+
+def test_an_admitted_ticket_cannot_be_cancelled_and_keeps_its_place(venue):
+    expo, slot, gate_a, _ = venue
+    ticket, secret = register(slot)
+    assert s.scan(device=gate_a, code=code(secret), nonce="in", now=NOW).result == "admitted"
+
+    with pytest.raises(s.AlreadyAdmitted) as error:
+        s.ticket_cancel(ticket=ticket, now=at(24, 10, 30))
+
+    assert error.value.code == "already_admitted"
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.cancelled_at) == ("valid", None)
+    assert TimeSlot.objects.get(pk=slot.pk).taken == 1
+    assert not AuditEntry.objects.filter(action="ticket.cancel").exists()
+
+
+def test_a_guest_admitted_once_cannot_decline_any_more(venue):
+    expo, _slot, gate_a, _ = venue
+    invitation = s.invitation_create(expo=expo, actor=None, name="Tamu")
+    ticket, secret = s.invitation_respond(invitation=invitation, accept=True, now=NOW)
+    s.scan(device=gate_a, code=code(secret), nonce="in", now=NOW)
+
+    with pytest.raises(s.AlreadyAdmitted):
+        s.invitation_respond(invitation=invitation, accept=False, now=at(24, 11))
+
+    assert Invitation.objects.get(pk=invitation.pk).status == "accepted"
+    assert Ticket.objects.get(pk=ticket.pk).status == "valid"
+
+
+def test_an_offline_entry_made_before_the_cancel_stays_the_admission(venue):
+    expo, slot, gate_a, gate_b = venue
+    ticket, secret = register(slot)
+    s.ticket_cancel(ticket=ticket, now=at(24, 10, 30))
+
+    with translation.override("en"):
+        result = s.sync(
+            device=gate_a,
+            scans=[offline(secret, "before", at(24, 10), verdict="admitted")],
+            now=LATER,
+        )
+        online = s.scan(device=gate_b, code=code(secret), nonce="on", now=at(24, 11))
+
+    assert [r["result"] for r in result.results] == ["admitted"]
+    ticket.refresh_from_db()
+    assert (ticket.admitted_at, ticket.admitted_gate, ticket.inside) == (at(24, 10), gate_a, True)
+    # After the cancel, online, the gate refuses it.
+    assert (online.result, online.reason) == ("cancelled", "This ticket was cancelled.")
+    assert s.conflicts(expo=expo).count() == 0
+
+
+def test_an_offline_admission_of_a_cancelled_ticket_is_a_conflict_with_its_reason(venue):
+    expo, slot, gate_a, _ = venue
+    ticket, secret = register(slot)
+    s.ticket_cancel(ticket=ticket, now=at(24, 9, 30))
+
+    with translation.override("en"):
+        result = s.sync(
+            device=gate_a,
+            scans=[
+                offline(secret, "new", at(24, 10), verdict="admitted"),
+                offline(secret, "old", at(24, 10, 5)),  # an old client: no verdict
+            ],
+            now=LATER,
+        )
+
+    assert [(r["result"], r["ok"], r["reason"]) for r in result.results] == [
+        ("conflict", False, "Admitted offline although cancelled."),
+        ("conflict", False, "Admitted offline although cancelled."),
+    ]
+    assert [(c.nonce, c.anomaly) for c in s.conflicts(expo=expo)] == [
+        ("old", "cancelled"),
+        ("new", "cancelled"),
+    ]
+    ticket.refresh_from_db()
+    assert (ticket.admitted_at, ticket.inside) == (None, True)
+    assert s.occupancy(expo=expo, now=at(24, 10, 10))["inside"] == 1
+
+
+def test_an_offline_admission_outside_the_window_is_a_conflict_with_its_reason(venue):
+    expo, slot, gate_a, _ = venue
+    ticket, secret = register(slot)
+
+    with translation.override("en"):
+        result = s.sync(
+            device=gate_a, scans=[offline(secret, "early", at(24, 7), "admitted")], now=LATER
+        )
+
+    assert result.results[0]["result"] == "conflict"
+    assert result.results[0]["reason"] == (
+        "Admitted offline outside its time: this ticket is for Wednesday 24 November 09:00–12:00."
+    )
+    assert s.conflicts(expo=expo).get().anomaly == "outside_window"
+
+
+def test_an_offline_refusal_is_recorded_and_moves_nothing(venue):
+    expo, slot, gate_a, gate_b = venue
+    ticket, secret = register(slot)
+    cancelled, cancelled_secret = register(slot, 2)
+    s.ticket_cancel(ticket=cancelled, now=at(24, 9))
+
+    with translation.override("en"):
+        result = s.sync(
+            device=gate_a,
+            scans=[
+                offline(secret, "r1", at(24, 10), verdict="refused"),
+                offline(cancelled_secret, "r2", at(24, 10, 1), verdict="refused"),
+                offline(secret, "in", at(24, 10, 2), verdict="admitted"),
+                offline(secret, "r3", at(24, 10, 3), verdict="refused"),
+            ],
+            now=LATER,
+        )
+
+    assert [(r["result"], r["ok"]) for r in result.results] == [
+        ("refused_offline", False),
+        ("refused_offline", False),
+        ("admitted", True),
+        ("refused_offline", False),
+    ]
+    assert result.results[0]["reason"] == "Refused at the gate (offline)."
+    ticket.refresh_from_db()
+    assert (ticket.admitted_at, ticket.inside) == (at(24, 10, 2), True)
+    assert s.conflicts(expo=expo).count() == 0
+    assert Ticket.objects.get(pk=cancelled.pk).inside is False
+
+
+def test_a_bad_verdict_is_rejected_and_stores_nothing(venue):
+    expo, slot, gate_a, _ = venue
+    _ticket, secret = register(slot)
+
+    result = s.sync(
+        device=gate_a, scans=[offline(secret, "v", at(24, 10), verdict="maybe")], now=LATER
+    )
+
+    assert [(r["result"], r["code"], r["field"]) for r in result.results] == [
+        ("rejected", "verdict_invalid", "verdict")
+    ]
+    assert Scan.objects.count() == 0
+
+
+def test_a_public_slot_past_midnight_is_one_visit(venue):
+    expo, _slot, gate_a, gate_b = venue
+    night = TimeSlot.objects.create(
+        expo=expo, name="Malam", starts_at=at(24, 22), ends_at=at(25, 2), capacity=5
+    )
+    online_ticket, online_secret = register(night, 1)
+    offline_ticket, offline_secret = register(night, 2)
+
+    s.scan(device=gate_a, code=code(online_secret), nonce="o1", now=at(24, 23, 30))
+    again = s.scan(device=gate_b, code=code(online_secret), nonce="o2", now=at(25, 0, 30))
+    result = s.sync(
+        device=gate_b,
+        scans=[
+            offline(offline_secret, "f1", at(24, 23, 40)),
+            offline(offline_secret, "f2", at(25, 0, 40)),
+        ],
+        now=at(25, 1),
+    )
+
+    assert again.result == "already_used"
+    assert [r["result"] for r in result.results] == ["admitted", "conflict"]
+    # Both are inside after midnight, though they entered yesterday.
+    assert s.occupancy(expo=expo, now=at(25, 1))["inside"] == 2
+
+
+def test_the_same_nonce_with_another_code_is_refused_and_records_nothing(venue):
+    expo, slot, gate_a, _ = venue
+    _first, first_secret = register(slot, 1)
+    _second, second_secret = register(slot, 2)
+    s.scan(device=gate_a, code=code(first_secret), nonce="n1", now=NOW)
+
+    with pytest.raises(s.ScanInvalid) as error:
+        s.scan(device=gate_a, code=code(second_secret), nonce="n1", now=NOW)
+    result = s.sync(device=gate_a, scans=[offline(second_secret, "n1", at(24, 10, 1))], now=LATER)
+    same = s.scan(device=gate_a, code=" " + code(first_secret) + "\n", nonce="n1", now=NOW)
+
+    assert error.value.code == "nonce_reused"
+    assert [(r["result"], r["code"]) for r in result.results] == [("rejected", "nonce_reused")]
+    assert same.result == "admitted"
+    assert Scan.objects.count() == 1
+    assert Ticket.objects.get(pk=_second.pk).admitted_at is None
+
+
+@pytest.mark.parametrize(
+    "change, now",
+    [
+        ({"status": Expo.Status.CLOSED}, NOW),
+        ({}, at(28, 9)),  # three days after the last day
+    ],
+)
+def test_a_gate_device_of_a_closed_or_ended_expo_is_refused(venue, change, now):
+    expo, *_ = venue
+    device, token = s.gate_device_create(expo=expo, actor=None, name="Gerbang C")
+    # The day after the last one, the last evening's scans still sync.
+    assert s.gate_device_for_token(token, now=at(26, 20)) == device
+
+    Expo.objects.filter(pk=expo.pk).update(**change)
+
+    assert s.gate_device_for_token(token, now=now) is None
