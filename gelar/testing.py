@@ -387,3 +387,55 @@ def run_together(count: int, function, *, refusals: tuple = ()) -> list[str]:
     for thread in threads:
         thread.join(timeout=120)
     return sorted(results)
+
+
+# --- QR codes read back by a real decoder (zbar) ---
+
+
+def decode_qr_png(png: bytes, tmp_path) -> list[str]:
+    """Every QR code Debian's zbarimg finds in the PNG, one string each.
+
+    Skips where zbarimg is missing, but fails under CI (.ci/run installs zbar-tools).
+    """
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        if os.environ.get("CI"):
+            pytest.fail("zbarimg is missing; .ci/run installs Debian's zbar-tools")
+        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
+    image = tmp_path / "code.png"
+    image.write_bytes(png)
+    result = subprocess.run(
+        [zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode in (0, 4), result.stderr  # 4: no code found
+    return result.stdout.splitlines()
+
+
+def qr_svg_to_png(svg: str, *, scale: int = 8) -> bytes:
+    """Rasterise a QR code SVG made by qrcode's path image: one square per dark module."""
+    import io
+    import re
+
+    from PIL import Image, ImageDraw
+
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    image = Image.new("L", (side * scale, side * scale), 255)
+    draw = ImageDraw.Draw(image)
+    squares = re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z", svg)
+    assert squares
+    for x0, y0, x1, y1 in squares:
+        draw.rectangle(
+            (int(x0) * scale, int(y0) * scale, int(x1) * scale - 1, int(y1) * scale - 1), fill=0
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

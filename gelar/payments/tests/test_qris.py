@@ -1,12 +1,7 @@
-import io
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.utils.translation import gettext as t
-from PIL import Image, ImageDraw
 
 from gelar.payments.qris import (
     QrisError,
@@ -20,6 +15,7 @@ from gelar.payments.qris import (
     validate_qris,
     validate_static_qris,
 )
+from gelar.testing import decode_qr_png, qr_svg_to_png
 
 # Real QRIS codes of real merchants, as published:
 # A static LinkAja/Telkom code of "BIOLBE", Kab. Malang: the README of
@@ -293,51 +289,13 @@ def test_svg_is_inline_and_reusable_on_one_page():
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
 
 
-def _zbarimg() -> str:
-    path = shutil.which("zbarimg")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("zbarimg is missing; .ci/run installs Debian's zbar-tools")
-        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
-    return path
-
-
-def _decode(png: bytes, tmp_path) -> str:
-    image = tmp_path / "qris.png"
-    image.write_bytes(png)
-    result = subprocess.run(
-        [_zbarimg(), "--raw", "-q", str(image)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    return result.stdout.rstrip("\n")
-
-
-def _svg_to_png(svg: str, *, scale: int = 8) -> bytes:
-    """Rasterise the SVG itself: one square sub-path per dark module (SvgPathImage's shape)."""
-    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    image = Image.new("L", (side * scale, side * scale), 255)
-    draw = ImageDraw.Draw(image)
-    squares = re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z", svg)
-    assert squares
-    for x0, y0, x1, y1 in squares:
-        draw.rectangle(
-            (int(x0) * scale, int(y0) * scale, int(x1) * scale - 1, int(y1) * scale - 1), fill=0
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def test_svg_decodes_back_to_the_payload(tmp_path):
     payload = dynamic_qris(static_payload=GULU_GULU, amount=150000, reference="GLR-0001")
-    assert _decode(_svg_to_png(qris_svg(payload)), tmp_path) == payload
+    assert decode_qr_png(qr_svg_to_png(qris_svg(payload)), tmp_path) == [payload]
 
 
 def test_png_decodes_back_to_the_payload(tmp_path):
     payload = dynamic_qris(static_payload=BIOLBE, amount=87500)
     png = qris_png(payload)
     assert png.startswith(b"\x89PNG")
-    assert _decode(png, tmp_path) == payload
+    assert decode_qr_png(png, tmp_path) == [payload]

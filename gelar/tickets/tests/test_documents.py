@@ -3,61 +3,21 @@
 import base64
 import datetime
 import io
-import os
 import re
-import shutil
-import subprocess
 import zlib
 
 import pytest
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from gelar.testing import decode_qr_png as decode_png
 from gelar.testing import make_expo
+from gelar.testing import qr_svg_to_png as svg_to_png
 from gelar.tickets import services
 from gelar.tickets.documents import badges_pdf, ticket_pdf, ticket_qr_png, ticket_qr_svg
 from gelar.tickets.models import Invitation, Ticket, TimeSlot
 
 pytestmark = pytest.mark.django_db
-
-
-def _zbarimg() -> str:
-    path = shutil.which("zbarimg")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("zbarimg is missing; .ci/run installs Debian's zbar-tools")
-        pytest.skip("zbarimg is not installed (apt-get install zbar-tools)")
-    return path
-
-
-def decode_png(png: bytes, tmp_path) -> list[str]:
-    """Every QR code zbar finds in the image, one string each."""
-    image = tmp_path / "code.png"
-    image.write_bytes(png)
-    result = subprocess.run(
-        [_zbarimg(), "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode in (0, 4), result.stderr  # 4: no code found
-    return result.stdout.splitlines()
-
-
-def svg_to_png(svg: str, *, scale: int = 8) -> bytes:
-    """Rasterise the SVG itself: one square sub-path per dark module."""
-    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    image = Image.new("L", (side * scale, side * scale), 255)
-    draw = ImageDraw.Draw(image)
-    squares = re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z", svg)
-    assert squares
-    for x0, y0, x1, y1 in squares:
-        draw.rectangle(
-            (int(x0) * scale, int(y0) * scale, int(x1) * scale - 1, int(y1) * scale - 1), fill=0
-        )
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def pdf_images(pdf: bytes) -> list[Image.Image]:

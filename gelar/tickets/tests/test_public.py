@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as t
 from django.utils.translation import ngettext
 
-from gelar.testing import make_expo
+from gelar.testing import decode_qr_png, make_expo, qr_svg_to_png
 from gelar.tickets import services
 from gelar.tickets.models import Invitation, Ticket, TimeSlot, secret_hash
-from gelar.tickets.tests.test_documents import decode_png, svg_to_png
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,7 @@ def test_registration_makes_a_ticket_emails_it_and_shows_it(
     assert f'href="/tiket/{secret}/pdf/"' in html
     assert "https://wa.me/?text=" in html and f"%2Ftiket%2F{secret}%2F" in html
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
-    assert decode_png(svg_to_png(svg), tmp_path) == [services.ticket_code(secret)]
+    assert decode_qr_png(qr_svg_to_png(svg), tmp_path) == [services.ticket_code(secret)]
 
 
 def test_double_submit_makes_one_ticket_and_finds_it_again(
