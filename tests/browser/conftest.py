@@ -227,3 +227,32 @@ def demo_site_writable(demo_site):
         # socket the browser closes late still calls its close() (a no-op on
         # an in-memory database) after the test.
         override.update(previous)
+
+
+def committed(write):
+    """Run write() so that the live server sees its rows: on SQLite the server shares the
+    test's connection (demo_site_writable), so in place; on PostgreSQL from a short-lived
+    thread in autocommit (the test's own transaction would hide them), re-raising its error.
+    """
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite":
+        return write()
+    result, errors = [], []
+
+    def run():
+        try:
+            result.append(write())
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]

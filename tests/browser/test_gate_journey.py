@@ -17,15 +17,13 @@ text, which is being translated; names are looked for as text.
 """
 
 import datetime
-import threading
 from urllib.parse import urlparse
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, axe_violations
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, axe_violations, committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -35,28 +33,6 @@ VISITOR = "Dewi Anggraini"
 OTHER = "Bayu Saputra"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
 SYNC_MS = 15000  # the "online" event syncs at once; the retry runs every 10 s
-
-
-def _committed(write):
-    """Run write() so that the live server sees its rows (see the module docstring)."""
-    if connection.vendor == "sqlite":
-        return write()
-    result, errors = [], []
-
-    def run():
-        try:
-            result.append(write())
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
 
 
 def _prepare():
@@ -158,7 +134,7 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
     from gelar.tickets.models import GateDevice, Scan, Ticket
 
     site = demo_site_writable
-    slot_pk, other_pk, other_code, device_pk, token = _committed(_prepare)
+    slot_pk, other_pk, other_code, device_pk, token = committed(_prepare)
     code = _register(browser, site, slot_pk)
     bare_secret = code.removeprefix("GLR1.")  # from the ticket page's address: not a code
 
@@ -333,7 +309,7 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
         assert Scan.objects.filter(device_id=device_pk).count() == 6
 
         # The organizer revokes the device: token and ticket list go, the queue stays.
-        _committed(
+        committed(
             lambda: services.gate_device_revoke(
                 device=GateDevice.objects.get(pk=device_pk), actor=None
             )
@@ -349,7 +325,7 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
 
         # Paired again (another device): the kept scan is still there; unpairing asks,
         # and this time the scans are discarded with everything else.
-        _device, new_token = _committed(
+        _device, new_token = committed(
             lambda: services.gate_device_create(
                 expo=GateDevice.objects.get(pk=device_pk).expo, actor=None, name="Gerbang C"
             )
@@ -397,7 +373,7 @@ def test_a_gate_paired_by_typing_its_code_reads_a_ticket_with_the_camera(
     from gelar.tickets.models import Scan
 
     site = demo_site_writable
-    _slot_pk, other_pk, other_code, device_pk, token = _committed(_prepare)
+    _slot_pk, other_pk, other_code, device_pk, token = committed(_prepare)
     camera = browser.browser_type.launch(
         executable_path=CHROMIUM,
         args=CHROMIUM_ARGS

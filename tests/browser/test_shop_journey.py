@@ -20,14 +20,12 @@ server's writes (the orders), stay for the session.
 """
 
 import re
-import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, axe_violations
+from tests.browser.conftest import PHONE, axe_violations, committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -49,28 +47,6 @@ BANK = ("BRI", "0123 01 000456 30 7", "Sri Lestari")
 
 def rupiah(amount: int) -> str:
     return f"Rp{amount:,}".replace(",", ".")
-
-
-def _committed(write):
-    """Run write() so that the live server sees its rows (see the module docstring)."""
-    if connection.vendor == "sqlite":
-        return write()
-    result, errors = [], []
-
-    def run():
-        try:
-            result.append(write())
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
 
 
 def _pick_booths():
@@ -165,7 +141,7 @@ def test_visitor_buys_from_two_booths_and_an_exhibitor_confirms(demo_site_writab
     demo_site = demo_site_writable
     cache.clear()  # rate-limit counters of the sign-in
     expo, ((exhibitor_a, product_a), (exhibitor_b, product_b)) = _pick_booths()
-    _committed(lambda: _prepare(exhibitor_a, exhibitor_b))
+    committed(lambda: _prepare(exhibitor_a, exhibitor_b))
     stock_a, stock_b = product_a.stock, product_b.stock
     total_a, subtotal_b = product_a.price, 2 * product_b.price
 
