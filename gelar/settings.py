@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gelar.exhibitors",
     "gelar.catalog",
     "gelar.orders",
+    "gelar.pos",
     "gelar.payments",
     "gelar.tickets",
     "gelar.live",

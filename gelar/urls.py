@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("umkm/", include("gelar.dashboard.urls")),
     path("", include("gelar.shop.urls")),
     path("", include("gelar.tickets.urls")),
+    path("", include("gelar.pos.urls_receipt")),
     path("", include("gelar.public.urls")),
     prefix_default_language=False,
 )

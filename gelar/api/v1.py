@@ -349,8 +349,10 @@ from gelar.api.v1_gate import router as gate_router  # noqa: E402
 from gelar.api.v1_live import router as live_router  # noqa: E402
 from gelar.api.v1_orders import router as orders_router  # noqa: E402
 from gelar.api.v1_payments import router as payments_router  # noqa: E402
+from gelar.api.v1_pos import router as pos_router  # noqa: E402
 
 api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", live_router)
 api.add_router("", gate_router)
+api.add_router("", pos_router)

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from gelar.dashboard import urls_orders, urls_payments, views
+from gelar.pos import urls as urls_pos
+from gelar.pos import urls_ops as urls_pos_ops
 
 app_name = "dashboard"
 
@@ -35,4 +37,6 @@ urlpatterns = (
     ]
     + urls_orders.urlpatterns
     + urls_payments.urlpatterns
+    + urls_pos.urlpatterns
+    + urls_pos_ops.urlpatterns
 )

@@ -65,6 +65,8 @@ from gelar.orders.models import Checkout, Order
 from gelar.payments import qris
 from gelar.payments.models import ExhibitorPaymentSettings, Refund
 from gelar.payments.services import payment_confirm, refund_record
+from gelar.pos import services as pos
+from gelar.pos.models import PosDay, PosSale
 from gelar.regions.models import Regency
 from gelar.tickets import organizer as organizer_venue
 from gelar.tickets import services as tickets
@@ -557,6 +559,9 @@ def demo_delete(*, organizer: Organizer) -> None:
     Checkout.objects.filter(expo__organizer=organizer).delete()
     # Scans and tickets protect their gates, slots and invitations (and the expo).
     Scan.objects.filter(device__expo__organizer=organizer).delete()
+    # Booth sales and closed days protect their expo, exhibitor, products and staff.
+    PosSale.objects.filter(expo__organizer=organizer).delete()
+    PosDay.objects.filter(expo__organizer=organizer).delete()
     Ticket.objects.filter(expo__organizer=organizer).delete()
     Expo.objects.filter(organizer=organizer).delete()
     # Bottom up, so that each delete is one statement rather than a collection of
@@ -770,6 +775,8 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
     _say(stdout, "Inviting the guests and opening the venue slots...")
     _create_venue_2021(organizer=organizer, expo=expo_2021)
     _create_venue_2027(organizer=organizer, expo=expo_2027)
+    _say(stdout, "Ringing up the booth sales...")
+    _create_pos_2021(organizer=organizer, expo=expo_2021, spared=spared)
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
 
 
@@ -1571,3 +1578,126 @@ def demo_gate_pairing(*, base_url: str = DEMO_BASE_URL) -> list[tuple[str, str]]
     """(gate name, pairing link) of the demo's 2027 gate devices."""
     base = base_url.rstrip("/")
     return [(name, f"{base}/gerbang/#token={token}") for name, token in data.GATES_2027]
+
+
+# --- The booth till ----------------------------------------------------------
+
+POS_SHOPS = 4
+POS_KEY_PREFIX = "demo-2021-pos-"
+# (shop, day of November 2021, time, [(product index, quantity)], method, cash given)
+POS_SALES = [
+    (0, 24, "09:40", [(0, 1)], "cash", 100_000),
+    (0, 24, "10:15", [(1, 2)], "qris", None),
+    (0, 24, "13:05", [(0, 1), (2, 1)], "cash", None),
+    (0, 25, "10:30", [(2, 1)], "transfer", None),
+    (1, 24, "11:20", [(0, 3)], "cash", 500_000),
+    (1, 24, "14:45", [(1, 1)], "qris", None),
+    (1, 25, "09:10", [(0, 1)], "qris", None),
+    (2, 24, "10:50", [(0, 1), (1, 1)], "qris", None),
+    (2, 25, "15:30", [(2, 2)], "cash", None),
+    (3, 24, "16:00", [(1, 1)], "cash", None),
+]
+# Rung up while the hall's Wi-Fi was down on the 24th and synced at 17.30: the first
+# shop's queue, in which a sold-out product was handed over (kept, flagged).
+POS_OFFLINE = [(0, "11:55", [(1, 1)], "cash", 200_000), (0, "12:20", "sold_out", "qris", None)]
+POS_SYNCED_AT = "17:30"
+# The cash counted at the end of the 24th: the second shop is Rp 5.000 short.
+POS_SHORT = {1: 5_000}
+
+
+def _pos_shops(expo: Expo, spared: set[int]) -> list[tuple[Exhibitor, list[Product]]]:
+    """The first venue stands (by name) with three products in good stock each."""
+    shops = []
+    venue = (
+        Exhibitor.objects.filter(
+            participations__expo=expo,
+            participations__status=Participation.Status.ACCEPTED,
+            participations__mode=Participation.Mode.VENUE,
+        )
+        .exclude(pk__in=spared)
+        .order_by("name", "pk")
+    )
+    for exhibitor in venue:
+        products = list(
+            Product.objects.filter(
+                exhibitor=exhibitor, is_active=True, stock__gte=LIVE_MIN_STOCK
+            ).order_by("slug", "pk")[:3]
+        )
+        if len(products) == 3:
+            shops.append((exhibitor, products))
+        if len(shops) == POS_SHOPS:
+            break
+    return shops
+
+
+def _create_pos_2021(*, organizer: Organizer, expo: Expo, spared: set[int]) -> None:
+    """Booth sales of 2021 through the till's services: cash, QRIS and transfers on
+    both days, an offline queue synced (twice: the replay changes nothing) with a
+    sold-out product handed over and flagged, and the 24th closed at every stand."""
+    zone = expo.tzinfo
+    shops = _pos_shops(expo, spared)
+    if not shops:
+        return
+    staff = {shop.pk: _actor_for(shop, organizer=organizer) for shop, _products in shops}
+    for n, (index, day, hhmm, lines, method, cash) in enumerate(POS_SALES):
+        if index >= len(shops):
+            continue
+        shop, products = shops[index]
+        if method == "transfer" and not shop.payment_settings.bank_account_number:
+            method = "qris"
+        sold_at = _aware((2021, 11, day), hhmm, zone)
+        picked = [(products[i].pk, quantity) for i, quantity in lines]
+        total = sum(products[i].price * quantity for i, quantity in lines)
+        sale = pos.pos_sale_record(
+            exhibitor=shop,
+            expo=expo,
+            staff=staff[shop.pk],
+            client_key=f"{POS_KEY_PREFIX}{n:03d}",
+            lines=picked,
+            payment_method=method,
+            cash_given=(cash if cash and cash >= total else total) if method == "cash" else None,
+            expected_total=total,
+            now=sold_at,
+        )
+        PosSale.objects.filter(pk=sale.pk).update(received_at=sold_at)
+
+    shop, products = shops[0]
+    sold_out = (
+        Product.objects.filter(exhibitor=shop, is_active=True, stock=0).order_by("slug").first()
+    )
+    queue = []
+    for n, (_index, hhmm, lines, method, cash) in enumerate(POS_OFFLINE):
+        if lines == "sold_out":
+            if sold_out is None:
+                continue
+            picked, total = [(sold_out.pk, 1)], sold_out.price
+        else:
+            picked = [(products[i].pk, quantity) for i, quantity in lines]
+            total = sum(products[i].price * quantity for i, quantity in lines)
+        queue.append(
+            {
+                "client_key": f"{POS_KEY_PREFIX}offline-{n:03d}",
+                "lines": [{"product_id": pk, "quantity": q} for pk, q in picked],
+                "payment_method": method,
+                "cash_given": (cash or total) if method == "cash" else None,
+                "total": total,
+                "sold_at": _aware((2021, 11, 24), hhmm, zone).isoformat(),
+            }
+        )
+    synced_at = _aware((2021, 11, 24), POS_SYNCED_AT, zone)
+    for _attempt in range(2):  # the device retried: the second sync is all duplicates
+        pos.pos_sync(exhibitor=shop, expo=expo, staff=staff[shop.pk], sales=queue, now=synced_at)
+    PosSale.objects.filter(exhibitor=shop, offline=True).update(received_at=synced_at)
+
+    closing = datetime.date(2021, 11, 24)
+    for index, (shop, _products) in enumerate(shops):
+        expected = pos.pos_day_summary(exhibitor=shop, expo=expo, date=closing)["cash_expected"]
+        day = pos.pos_day_close(
+            exhibitor=shop,
+            expo=expo,
+            date=closing,
+            actor=staff[shop.pk],
+            cash_counted=max(expected - POS_SHORT.get(index, 0), 0),
+            note=data.DEMO_POS_SHORT_NOTE if index in POS_SHORT else "",
+        )
+        PosDay.objects.filter(pk=day.pk).update(closed_at=_aware((2021, 11, 24), "18:00", zone))

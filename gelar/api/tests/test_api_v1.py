@@ -38,6 +38,9 @@ def test_openapi_document_describes_every_endpoint(client):
         "/api/v1/gate/tickets",
         "/api/v1/gate/scan",
         "/api/v1/gate/sync",
+        "/api/v1/pos/{exhibitor_slug}/{expo_slug}/catalogue",
+        "/api/v1/pos/{exhibitor_slug}/{expo_slug}/sales",
+        "/api/v1/pos/{exhibitor_slug}/{expo_slug}/sync",
         "/api/v1/regions/provinces",
         "/api/v1/regions/provinces/{code}/regencies",
     }

@@ -1,0 +1,95 @@
+// The booth till's service worker: keeps the app shell so the till opens and reloads
+// with no network. The view that serves it (pos/views.py, till_worker) puts two constants
+// in front of this file: SHELL, the URLs to keep (the till's page, its manifest and
+// static files), and CACHE, a name that changes with their content, so a new release
+// replaces the old shell and the old cache is deleted. Same approach as the gate
+// scanner's worker (static/gate/sw.js).
+//
+// The page is fetched network first (a till that is online gets the new release and a
+// fresh sign-in check), with a 3 s limit, then from the cache; a page that is not the
+// till's (the sign-in page after a redirect, a captive portal's) is never kept and gives
+// way to the kept shell, so selling goes on; pos.js says when the sign-in is needed to
+// sync. Static files come from the cache. The API is never touched here.
+/* global SHELL, CACHE */
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith("pos-") && key !== CACHE)
+            .map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+const fromNetwork = (request) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), NAVIGATION_TIMEOUT_MS);
+    fetch(request).then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+
+// The till's own page, not one that a captive portal, a proxy or the sign-in redirect
+// answered in its place.
+const isShell = async (response) =>
+  response.ok &&
+  !response.redirected &&
+  (await response.clone().text()).includes('id="pos-urls"');
+
+const page = async (request) => {
+  const url = new URL(request.url);
+  const cache = await caches.open(CACHE);
+  const kept = async () => (await cache.match(url.pathname)) || (await cache.match(SHELL[0]));
+  let response;
+  try {
+    response = await fromNetwork(request);
+  } catch (error) {
+    const shell = await kept();
+    if (shell) return shell;
+    throw error;
+  }
+  if (await isShell(response)) {
+    await cache.put(url.pathname, response.clone());
+    return response;
+  }
+  // Not the till: keep selling with the kept shell (its requests will decide offline);
+  // with none kept yet, show what came (the sign-in page, say).
+  return (await kept()) || response;
+};
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+    return;
+  }
+  event.respondWith(
+    caches.match(request, { cacheName: CACHE }).then((kept) => kept || fetch(request)),
+  );
+});
