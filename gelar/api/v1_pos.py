@@ -266,7 +266,11 @@ def pos_catalogue(request: HttpRequest, exhibitor_slug: str, expo_slug: str):
 )
 def pos_sale(request: HttpRequest, exhibitor_slug: str, expo_slug: str, body: SaleIn):
     exhibitor, expo = _booth_or_404(request, exhibitor_slug, expo_slug)
-    known = PosSale.objects.filter(exhibitor=exhibitor, client_key=body.client_key).exists()
+    # Checked by the service too; here first, so a NUL byte never reaches the query.
+    known = (
+        pos.valid_client_key(body.client_key)
+        and PosSale.objects.filter(exhibitor=exhibitor, client_key=body.client_key).exists()
+    )
     try:
         sale = pos.pos_sale_record(
             exhibitor=exhibitor,

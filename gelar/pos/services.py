@@ -416,6 +416,11 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def valid_client_key(key) -> bool:
+    """Printable ASCII without spaces, 1 to 64 characters (what the till's keys are)."""
+    return isinstance(key, str) and bool(_KEY.match(key))
+
+
 def _clean_key(key) -> str:
     if not isinstance(key, str) or not _KEY.match(key):
         raise PosError(

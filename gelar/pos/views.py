@@ -180,7 +180,7 @@ def till_qris(request: HttpRequest, slug: str, expo_slug: str) -> JsonResponse:
     if not found.has_qris:
         return JsonResponse({"detail": _("This business has no QRIS code.")}, status=400)
     raw = request.GET.get("amount", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not re.fullmatch(r"[0-9]{1,12}", raw):  # "²".isdigit() is True
         return JsonResponse(
             {"detail": _("The amount must be a whole number of Rupiah.")}, status=400
         )
@@ -265,6 +265,9 @@ def till_manifest(request: HttpRequest, slug: str, expo_slug: str) -> JsonRespon
 
 @require_GET
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    # Only what new tokens look like is looked up (a NUL byte must not reach PostgreSQL).
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
+        raise Http404("receipt")
     sale = get_object_or_404(
         PosSale.objects.select_related("exhibitor", "expo"), receipt_token=token
     )

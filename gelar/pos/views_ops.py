@@ -9,6 +9,7 @@ service (pos_day_close, pos_sale_resolve); a refusal comes back on the page, 400
 """
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import messages
@@ -128,10 +129,16 @@ def _day_of(request: HttpRequest, expo: Expo) -> datetime.date:
     """The day asked for (?tanggal=YYYY-MM-DD), else today in the expo's zone; a date
     that does not parse falls back to today rather than failing."""
     raw = request.GET.get("tanggal") or request.POST.get("tanggal") or ""
+    today = timezone.localdate(timezone.now(), expo.tzinfo)
     try:
-        return datetime.date.fromisoformat(raw[:10])
+        day = datetime.date.fromisoformat(raw[:10])
     except ValueError:
-        return timezone.localdate(timezone.now(), expo.tzinfo)
+        return today
+    # A day of the expo (or the day around it), never one still to come: a far date
+    # would overflow in time zone arithmetic, a future one would be closed too early.
+    first = expo.start_date - datetime.timedelta(days=1)
+    last = min(expo.end_date + datetime.timedelta(days=1), today)
+    return day if first <= day <= last else today
 
 
 def _days(business: Exhibitor, expo: Expo, current: datetime.date) -> list[dict]:
@@ -268,7 +275,12 @@ def flagged(request: HttpRequest, slug: str, expo_slug: str) -> HttpResponse:
 @login_required
 def sale_resolve(request: HttpRequest, slug: str, expo_slug: str, number: str) -> HttpResponse:
     business, expo = _booth_or_404(request, slug, expo_slug)
-    sale = PosSale.objects.filter(exhibitor=business, expo=expo, number=number).first()
+    # A sale number is "K<digits>-<digits>": anything else (a NUL byte) is not looked up.
+    sale = (
+        PosSale.objects.filter(exhibitor=business, expo=expo, number=number).first()
+        if re.fullmatch(r"K\d{1,12}-\d{1,12}", number)
+        else None
+    )
     if sale is None:
         raise Http404("sale")
     if request.method != "POST":

@@ -267,3 +267,24 @@ def test_the_overview_links_to_the_till_the_day_and_the_labels(client, booth):
     assert url("pos_day", booth, slug) in html
     assert url("pos_flagged", booth, slug) in html
     assert url("pos_labels", booth) in html
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2031-01-01"])
+def test_a_day_far_off_or_to_come_is_today(client, booth, day):
+    client.force_login(booth.owner)
+    response = client.get(url("pos_day", booth, booth.world.expo.slug) + f"?tanggal={day}")
+    assert response.status_code == 200
+    assert response.context["summary"]["count"] == 0
+    assert str(response.context["summary"].get("date", day)) != day
+
+
+@pytest.mark.parametrize("number", ["K1-%00", "x" * 300, "%F0%9F%9B%8D"])
+def test_a_malformed_sale_number_is_404(client, booth, number):
+    client.force_login(booth.owner)
+    target = url("pos_flagged", booth, booth.world.expo.slug) + f"{number}/selesai/"
+    assert client.post(target, {"note": "x"}).status_code == 404
+
+
+def test_a_malformed_receipt_token_is_404(client):
+    for token in ("abc%00", "x" * 200):
+        assert client.get(f"/struk/{token}/").status_code == 404

@@ -32,7 +32,7 @@
   const CATALOGUE_EVERY_MS = 2 * 60 * 1000;
   const SYNC_BATCH = 100; // the API takes at most 200 sales a request
   const MAX_QUANTITY = 100;
-  const LABEL = /^GLRP\.(\d{1,12})$/;
+  const LABEL = /^GLRP\.(\d{1,12})$/i; // a USB scanner with Caps Lock on types "glrp."
   const CAMERA_EVERY_MS = 250;
   const CAMERA_REPEAT_MS = 2500;
 

@@ -75,8 +75,11 @@ const page = async (request) => {
     await cache.put(url.pathname, response.clone());
     return response;
   }
-  // Not the till: keep selling with the kept shell (its requests will decide offline);
-  // with none kept yet, show what came (the sign-in page, say).
+  // Our server said no (signed out of the team, the booth gone): show it, never the
+  // kept till with the business's payment details.
+  if (response.status === 403 || response.status === 404) return response;
+  // Not the till (a captive portal, a proxy page): keep selling with the kept shell (its
+  // requests will decide offline); with none kept yet, show what came.
   return (await kept()) || response;
 };
 
@@ -86,7 +89,11 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
-    event.respondWith(page(request));
+    // Only the till itself: the day's closing and the sales to check live under the same
+    // path but are ordinary pages, always from the network.
+    if (url.pathname === new URL(SHELL[0], self.location.origin).pathname) {
+      event.respondWith(page(request));
+    }
     return;
   }
   event.respondWith(
