@@ -32,6 +32,10 @@
   const CATALOGUE_EVERY_MS = 2 * 60 * 1000;
   const SYNC_BATCH = 100; // the API takes at most 200 sales a request
   const MAX_QUANTITY = 100;
+  // The server's limits (pos.services MAX_SALE_LINES, MAX_AMOUNT): a sale beyond them is
+  // refused there, so the till refuses it here, before the goods leave the booth.
+  const MAX_LINES = 50;
+  const MAX_CASH_DIGITS = 12;
   const LABEL = /^GLRP\.(\d{1,12})$/i; // a USB scanner with Caps Lock on types "glrp."
   const CAMERA_EVERY_MS = 250;
   const CAMERA_REPEAT_MS = 2500;
@@ -299,6 +303,7 @@
   let cart = new Map(); // product id -> quantity
 
   const addToCart = (id, step = 1) => {
+    if (!cart.has(id) && step > 0 && cart.size >= MAX_LINES) return;
     const quantity = Math.min(MAX_QUANTITY, Math.max(0, (cart.get(id) || 0) + step));
     if (quantity) cart.set(id, quantity);
     else cart.delete(id);
@@ -364,7 +369,7 @@
   const cashInput = part("cash");
   const method = () => payForm.querySelector("[name=method]:checked")?.value || "cash";
   const cashGiven = () => {
-    const digits = cashInput.value.replace(/[^0-9]/g, "");
+    const digits = cashInput.value.replace(/[^0-9]/g, "").slice(0, MAX_CASH_DIGITS);
     return digits ? Number(digits) : null;
   };
   let qrisFor = null; // {total, key}: the dynamic code shown
