@@ -29,6 +29,8 @@ import urllib.parse
 import zoneinfo
 from collections import Counter
 
+import benchlib
+
 MAX_TICKETS = 20_000
 MAX_GATES = 8
 SYNC_BATCH = 1000
@@ -39,21 +41,13 @@ WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 # --- Django parts -------------------------------------------------------------------
 
 
-def _django() -> None:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gelar.settings")
-    import django
-
-    django.setup()
-
-
 def setup(directory: str, n_tickets: int, n_gates: int) -> None:
     """An expo open today, one slot around now holding every ticket, the gate devices.
 
     The tickets are written in bulk (registration is another bench's subject); each has a
     random secret whose code goes to DIR/codes.txt, as the holders' phones would show it.
     """
-    _django()
+    benchlib.django_setup()
     from django.db import transaction
     from django.utils import timezone
 
@@ -118,7 +112,7 @@ def setup(directory: str, n_tickets: int, n_gates: int) -> None:
 
 def reset() -> None:
     """A new day for the offline round: no scan, nobody admitted, nobody inside."""
-    _django()
+    benchlib.django_setup()
     from django.db import transaction
 
     from gelar.tickets.models import Scan, Ticket
@@ -130,7 +124,7 @@ def reset() -> None:
 
 def count(directory: str, phase: str) -> None:
     """What the database holds after a round, as JSON into DIR/count-PHASE.json."""
-    _django()
+    benchlib.django_setup()
     from django.db.models import Count, Min
 
     from gelar.events.models import Expo
@@ -447,30 +441,6 @@ async def _offline(args) -> dict:
 # --- the table ------------------------------------------------------------------------
 
 
-def _pgbench(output_path: str, log_paths: list[str]) -> dict:
-    """tps from pgbench's summary; latency percentiles from its per-transaction log."""
-    found = {"tps": 0.0, "transactions": 0, "failed": 0, "seconds": 0}
-    with open(output_path) as output:
-        for line in output:
-            if line.startswith("duration: "):
-                found["seconds"] = int(line.split()[1])
-            elif line.startswith("tps = ") and "without initial connection" in line:
-                found["tps"] = float(line.split()[2])
-            elif line.startswith("number of transactions actually processed:"):
-                found["transactions"] = int(line.split(":")[1].split("/")[0])
-            elif line.startswith("number of failed transactions:"):
-                found["failed"] = int(line.split(":")[1].split()[0])
-    latencies = []
-    for path in log_paths:
-        with open(path) as log:
-            latencies.extend(int(line.split()[2]) for line in log if line.strip())
-    latencies.sort()
-    for p in (50, 95, 99):
-        index = min(len(latencies) - 1, int(p / 100 * len(latencies)))
-        found[f"p{p}_ms"] = latencies[index] / 1000 if latencies else 0.0
-    return found
-
-
 def _load(directory: str, name: str) -> dict:
     with open(os.path.join(directory, name)) as f:
         return json.load(f)
@@ -481,7 +451,7 @@ def report(args) -> None:
     offline = _load(args.dir, "offline.json")
     db_on = _load(args.dir, "count-online.json")
     db_off = _load(args.dir, "count-offline.json")
-    pg = _pgbench(args.pgbench, args.pgbench_logs)
+    pg = benchlib.pgbench_summary(args.pgbench, args.pgbench_logs)
     checks = []
 
     def check(value, good: bool) -> str:

@@ -65,23 +65,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export PGOPTIONS='--client-min-messages=warning'
-PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAtX)
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
-export DEBUG=0
-SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1
-export BENCH_VIEWS=1
-export STATIC_ROOT=$TMP/static
-export GELAR_VAR_DIR=$ROOT/var/bench
-export LOG_LEVEL=WARNING
-manage() { "$PY" manage.py "$@"; }
+bench_environment "$DB"
 
 echo "== database $DB: new, migrated, $TICKETS tickets in one slot open now, $GATES gate devices"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
-manage migrate -v0
+fresh_database "$DB"
 "$PY" bench/checkin.py setup "$TMP" --tickets "$TICKETS" --gates "$GATES" >/dev/null
 # The baseline's ticket rows live in the same database: a copy of the tickets' columns
 # the gate changes, with the same primary key index.

@@ -20,23 +20,17 @@ import time
 import urllib.parse
 from collections import Counter
 
+import benchlib
+
 MAX_BUYERS = 2000
 
 
 # --- Django parts -------------------------------------------------------------------
 
 
-def _django() -> None:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gelar.settings")
-    import django
-
-    django.setup()
-
-
 def setup(stock: int) -> None:
     """An organizer, a published expo, one accepted online booth paid by transfer, one product."""
-    _django()
+    benchlib.django_setup()
     import datetime
 
     from django.db import transaction
@@ -102,7 +96,7 @@ def setup(stock: int) -> None:
 
 def count(product_id: int, stock: int) -> None:
     """What the database holds after the race, as JSON."""
-    _django()
+    benchlib.django_setup()
     from django.db.models import Count, Sum
 
     from gelar.catalog.models import Product
@@ -265,37 +259,12 @@ async def _race(args) -> dict:
 # --- the table ----------------------------------------------------------------------
 
 
-def _pgbench(output_path: str, log_paths: list[str]) -> dict:
-    """tps from pgbench's summary; latency percentiles from its per-transaction log."""
-    found = {"tps": 0.0, "transactions": 0, "failed": 0, "seconds": 0}
-    with open(output_path) as output:
-        for line in output:
-            if line.startswith("duration: "):
-                found["seconds"] = int(line.split()[1])
-            elif line.startswith("tps = ") and "without initial connection" in line:
-                found["tps"] = float(line.split()[2])
-            elif line.startswith("number of transactions actually processed:"):
-                found["transactions"] = int(line.split(":")[1].split("/")[0])
-            elif line.startswith("number of failed transactions:"):
-                found["failed"] = int(line.split(":")[1].split()[0])
-    latencies = []
-    for path in log_paths:
-        with open(path) as log:
-            # client transaction latency_us script epoch_s epoch_us
-            latencies.extend(int(line.split()[2]) for line in log if line.strip())
-    latencies.sort()
-    for p in (50, 95, 99):
-        index = min(len(latencies) - 1, int(p / 100 * len(latencies)))
-        found[f"p{p}_ms"] = latencies[index] / 1000 if latencies else 0.0
-    return found
-
-
 def report(args) -> None:
     with open(args.race) as f:
         race = json.load(f)
     with open(args.count) as f:
         db = json.load(f)
-    pg = _pgbench(args.pgbench, args.pgbench_logs)
+    pg = benchlib.pgbench_summary(args.pgbench, args.pgbench_logs)
     statuses = dict(race["statuses"])
     ok, sold_out = statuses.pop("201", 0), statuses.pop("409", 0)
     other = sum(statuses.values()) + sum(race["errors"].values()) + race["not_sent"]

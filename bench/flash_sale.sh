@@ -70,23 +70,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export PGOPTIONS='--client-min-messages=warning'
-PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAtX)
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
-export DEBUG=0
-SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1
-export BENCH_VIEWS=1
-export STATIC_ROOT=$TMP/static
-export GELAR_VAR_DIR=$ROOT/var/bench
-export LOG_LEVEL=WARNING
-manage() { "$PY" manage.py "$@"; }
+bench_environment "$DB"
 
 echo "== database $DB: new, migrated, one booth with one product of stock $STOCK"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
-manage migrate -v0
+fresh_database "$DB"
 SALE=$("$PY" bench/flash_sale.py setup --stock "$STOCK")
 read -r EXPO BOOTH PRODUCT <<<"$SALE"
 echo "   expo $EXPO, booth $BOOTH, product $PRODUCT"

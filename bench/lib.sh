@@ -54,3 +54,29 @@ start_wsgi_server() {
   local job
   for job in $(jobs -p); do [ "$job" = "$SERVER_PID" ] || wait "$job" || true; done
 }
+
+# bench_environment DB: the app as production runs it, against PostgreSQL database DB
+# (DEBUG off, a throwaway secret key, the bench views, static files under $TMP);
+# defines PSQL (an array: psql to 127.0.0.1 as postgres, quiet, unaligned) and
+# manage (manage.py with $PY). Needs $PY, $TMP and $ROOT.
+bench_environment() {
+  export PGOPTIONS='--client-min-messages=warning'
+  PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAtX)
+  export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$1
+  export DEBUG=0
+  SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
+  export SECRET_KEY
+  export ALLOWED_HOSTS=127.0.0.1
+  export BENCH_VIEWS=1
+  export STATIC_ROOT=$TMP/static
+  export GELAR_VAR_DIR=$ROOT/var/bench
+  export LOG_LEVEL=WARNING
+}
+manage() { "$PY" manage.py "$@"; }
+
+# fresh_database DB: drop and create DB, then migrate it.
+fresh_database() {
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE $1"
+  manage migrate -v0
+}

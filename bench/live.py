@@ -28,6 +28,8 @@ import sys
 import time
 import urllib.parse
 
+import benchlib
+
 MAX_VIEWERS = 5000
 CONNECT_CONCURRENCY = 100
 CONNECT_SECONDS = 60
@@ -41,20 +43,12 @@ REDIS = ("127.0.0.1", 6379)
 # --- Django parts -------------------------------------------------------------------
 
 
-def _django() -> None:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gelar.settings")
-    import django
-
-    django.setup()
-
-
 def setup(chatters: int, suffix: str) -> None:
     """An expo with a session on air, a product on its run sheet, a host signed in, viewers.
 
     Each run of the bench gets its own (`suffix` tells them apart): a run never sees
     the pin or the chat of the run before it."""
-    _django()
+    benchlib.django_setup()
     import datetime
 
     from django.conf import settings

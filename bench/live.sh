@@ -83,25 +83,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export PGOPTIONS='--client-min-messages=warning'
-PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAtX)
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
-export DEBUG=0
-SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1
-export STATIC_ROOT=$TMP/static
-export GELAR_VAR_DIR=$ROOT/var/bench
-export LOG_LEVEL=WARNING
+bench_environment "$DB"
 unset REDIS_URL
-manage() { "$PY" manage.py "$@"; }
 free_port() { "$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
 json_field() { "$PY" -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$@"; }
 
 echo "== database $DB: new, migrated"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
-manage migrate -v0
+fresh_database "$DB"
 manage collectstatic --noinput -v0
 
 # start_app PORT [REDIS_URL]: a granian ASGI server of one worker, in its own process group.

@@ -15,15 +15,10 @@ files (no data, no lookup), so that the browser can fetch them however it asks.
 The receipt is public to whoever holds its unguessable token (the buyer, by WhatsApp).
 """
 
-import hashlib
-import json
 import re
-from functools import lru_cache
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -32,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from gelar.common.shell_worker import shell_worker_response
 from gelar.events.models import Expo
 from gelar.exhibitors.access import TEAM_ROLES, exhibitor_for_member
 from gelar.exhibitors.models import Exhibitor
@@ -44,6 +40,7 @@ from gelar.pos.selectors import pos_booth, pos_expos_of
 SHELL_STATIC = (
     "css/gelar.css",
     "pos/pos.css",
+    "js/offline.js",
     "js/pos.js",
     "vendor/jsqr/jsQR.js",
     "img/gelar.svg",
@@ -200,42 +197,17 @@ def till_qris(request: HttpRequest, slug: str, expo_slug: str) -> JsonResponse:
 # --- the service worker and the manifest ------------------------------------------------
 
 
-def _read_worker_source() -> tuple[str, str]:
-    hasher = hashlib.sha256()
-    source = ""
-    for path in ("pos/sw.js",) + SHELL_STATIC:
-        found = finders.find(path)
-        if found is None:  # a missing file must not pass unnoticed
-            raise FileNotFoundError(path)
-        with open(found, "rb") as handle:
-            content = handle.read()
-        hasher.update(content)
-        if path == "pos/sw.js":
-            source = content.decode()
-    return source, hasher.hexdigest()
-
-
-_cached_worker_source = lru_cache(maxsize=1)(_read_worker_source)
-
-
-def _worker_source() -> tuple[str, str]:
-    # In development the files change under a running server; in production they don't.
-    return _read_worker_source() if settings.DEBUG else _cached_worker_source()
-
-
 @require_GET
 @cache_control(no_cache=True)
 def till_worker(request: HttpRequest, slug: str, expo_slug: str) -> HttpResponse:
     """The till's service worker, served under the till's path so that it controls it."""
-    source, version = _worker_source()
-    scope = reverse("dashboard:pos_till", args=[slug, expo_slug])
-    manifest = reverse("dashboard:pos_manifest", args=[slug, expo_slug])
-    shell = [scope, manifest] + [static(path) for path in SHELL_STATIC]
-    digest = hashlib.sha256((version + "\n".join(shell)).encode()).hexdigest()[:16]
-    head = f"const SHELL = {json.dumps(shell)};\nconst CACHE = {json.dumps('pos-' + digest)};\n"
-    response = HttpResponse(head + source, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = scope
-    return response
+    return shell_worker_response(
+        scope=reverse("dashboard:pos_till", args=[slug, expo_slug]),
+        manifest=reverse("dashboard:pos_manifest", args=[slug, expo_slug]),
+        static_files=SHELL_STATIC,
+        prefix="pos-",
+        marker='id="pos-urls"',
+    )
 
 
 @require_GET

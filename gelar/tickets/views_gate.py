@@ -8,18 +8,10 @@ every gate and can be cached for offline use. What the scanner does offline is
 described in static/js/gate.js.
 
 The service worker is served from /gerbang/sw.js, not from /static/: a worker controls
-only the pages under its own path, and the scanner lives under /gerbang/. Its source is
-static/gate/sw.js; the view puts in front of it the list of files to keep (their
-static URLs, hashed in production) and a cache name that changes with their content,
-so a new release replaces the old shell.
+only the pages under its own path, and the scanner lives under /gerbang/. It is the
+booth till's worker too (gelar.common.shell_worker, static/js/shell_worker.js).
 """
 
-import hashlib
-import json
-from functools import lru_cache
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -29,10 +21,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from gelar.common.shell_worker import shell_worker_response
+
 # The static files the scanner needs with no network (paths under STATIC_URL).
 SHELL_STATIC = (
     "css/gelar.css",
     "gate/gate.css",
+    "js/offline.js",
     "js/gate.js",
     "vendor/jsqr/jsQR.js",
     "gate/icon.svg",
@@ -101,39 +96,13 @@ def _texts() -> dict[str, str]:
 @require_GET
 @cache_control(no_cache=True)
 def gate_worker(request: HttpRequest) -> HttpResponse:
-    source, version = _worker_source()
-    shell = [reverse("gate:scanner"), reverse("gate:manifest")] + [
-        static(path) for path in SHELL_STATIC
-    ]
-    # The cache name follows the files' content and the shell's URLs (the language).
-    digest = hashlib.sha256((version + "\n".join(shell)).encode()).hexdigest()[:16]
-    head = f"const SHELL = {json.dumps(shell)};\nconst CACHE = {json.dumps('gate-' + digest)};\n"
-    response = HttpResponse(head + source, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("gate:scanner")
-    return response
-
-
-def _read_worker_source() -> tuple[str, str]:
-    hasher = hashlib.sha256()
-    source = ""
-    for path in ("gate/sw.js",) + SHELL_STATIC:
-        found = finders.find(path)
-        if found is None:  # a missing file must not pass unnoticed
-            raise FileNotFoundError(path)
-        with open(found, "rb") as handle:
-            content = handle.read()
-        hasher.update(content)
-        if path == "gate/sw.js":
-            source = content.decode()
-    return source, hasher.hexdigest()
-
-
-_cached_worker_source = lru_cache(maxsize=1)(_read_worker_source)
-
-
-def _worker_source() -> tuple[str, str]:
-    # In development the files change under a running server; in production they don't.
-    return _read_worker_source() if settings.DEBUG else _cached_worker_source()
+    return shell_worker_response(
+        scope=reverse("gate:scanner"),
+        manifest=reverse("gate:manifest"),
+        static_files=SHELL_STATIC,
+        prefix="gate-",
+        marker='id="gate-urls"',
+    )
 
 
 @require_GET

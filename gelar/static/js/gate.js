@@ -65,36 +65,12 @@
 
   // --- IndexedDB: tickets (by hash), queue (by nonce), admitted (by hash), meta --------
 
-  let dbPromise = null;
-  const openDb = () => {
-    dbPromise ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open("gelar-gate", 1);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        db.createObjectStore("tickets", { keyPath: "h" });
-        db.createObjectStore("queue", { keyPath: "nonce" });
-        db.createObjectStore("admitted", { keyPath: "h" });
-        db.createObjectStore("meta");
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return dbPromise;
-  };
-
-  // Runs work(stores) in one transaction; resolves with what it returned (a request's
-  // result when it returned a request) once the transaction has committed.
-  const transact = async (names, mode, work) => {
-    const db = await openDb();
-    return new Promise((resolve, reject) => {
-      const tx = db.transaction(names, mode);
-      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
-      const value = work(stores);
-      tx.oncomplete = () => resolve(value instanceof IDBRequest ? value.result : value);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  };
+  const transact = GelarOffline.database("gelar-gate", {
+    tickets: "h",
+    queue: "nonce",
+    admitted: "h",
+    meta: null,
+  });
   const get = (store, key) => transact([store], "readonly", (s) => s[store].get(key));
   const put = (store, value, key) =>
     transact([store], "readwrite", (s) => {
@@ -106,34 +82,15 @@
 
   const token = () => localStorage.getItem(TOKEN_KEY) || "";
 
-  const request = async (url, { method = "GET", body, timeout, bearer = token() } = {}) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeout);
-    try {
-      const headers = { Authorization: `Bearer ${bearer}`, Accept: "application/json" };
-      if (body !== undefined) headers["Content-Type"] = "application/json";
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-        cache: "no-store",
-        credentials: "omit",
-      });
-      let data = null;
-      try {
-        data = await response.json();
-      } catch {
-        data = null;
-      }
-      // Only a JSON object is the API's answer: a captive portal or a proxy answers HTML.
-      return { status: response.status, data: data && typeof data === "object" ? data : null };
-    } catch {
-      return null; // no network, timed out or refused: the caller decides offline
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  // Only a JSON object is the API's answer: a captive portal or a proxy answers HTML.
+  const request = (url, { method = "GET", body, timeout, bearer = token() } = {}) =>
+    GelarOffline.requestJson(url, {
+      method,
+      body,
+      timeout,
+      headers: { Authorization: `Bearer ${bearer}` },
+      credentials: "omit",
+    });
 
   // The API's own answer, as opposed to a page some box on the way sent instead.
   const fromApi = (response) => {

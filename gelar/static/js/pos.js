@@ -20,7 +20,7 @@
 // dropped from the queue (it would be rejected again) and counted on screen with the reason.
 // Signed out (401/403): sales are queued, and synced once the person signs in again.
 //
-// The service worker (pos/sw.js) keeps this page and its files for offline reloads.
+// The service worker (static/js/shell_worker.js) keeps this page and its files for offline reloads.
 (() => {
   const urls = JSON.parse(document.getElementById("pos-urls").textContent);
   const config = JSON.parse(document.getElementById("pos-config").textContent);
@@ -49,32 +49,11 @@
 
   // --- IndexedDB: catalogue (by id), queue (by client_key), meta --------------------------
 
-  let dbPromise = null;
-  const openDb = () => {
-    dbPromise ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(config.store, 1);
-      request.onupgradeneeded = () => {
-        const db = request.result;
-        db.createObjectStore("catalogue", { keyPath: "id" });
-        db.createObjectStore("queue", { keyPath: "client_key" });
-        db.createObjectStore("meta");
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return dbPromise;
-  };
-  const transact = async (names, mode, work) => {
-    const db = await openDb();
-    return new Promise((resolve, reject) => {
-      const tx = db.transaction(names, mode);
-      const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
-      const value = work(stores);
-      tx.oncomplete = () => resolve(value instanceof IDBRequest ? value.result : value);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  };
+  const transact = GelarOffline.database(config.store, {
+    catalogue: "id",
+    queue: "client_key",
+    meta: null,
+  });
   const getMeta = (key) => transact(["meta"], "readonly", (s) => s.meta.get(key));
   const putMeta = (key, value) => transact(["meta"], "readwrite", (s) => s.meta.put(value, key));
 
@@ -87,38 +66,17 @@
     return document.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
   };
 
-  const request = async (url, { method = "GET", body, timeout }) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeout);
-    try {
-      const headers = { Accept: "application/json" };
-      if (body !== undefined) {
-        headers["Content-Type"] = "application/json";
-        headers["X-CSRFToken"] = csrfToken();
-      }
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-        cache: "no-store",
-        credentials: "same-origin",
-        redirect: "manual",
-      });
-      let data = null;
-      try {
-        data = await response.json();
-      } catch {
-        data = null;
-      }
-      // Only JSON is the API's answer: a captive portal or a proxy answers HTML.
-      return { status: response.status, data: data && typeof data === "object" ? data : null };
-    } catch {
-      return null; // no network, timed out or refused
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  // Only JSON is the API's answer: a captive portal or a proxy answers HTML; null when
+  // there was no answer (no network, timed out, refused).
+  const request = (url, { method = "GET", body, timeout }) =>
+    GelarOffline.requestJson(url, {
+      method,
+      body,
+      timeout,
+      headers: body === undefined ? {} : { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      redirect: "manual",
+    });
 
   const errorText = (data, status) => {
     for (const key of ["message", "detail", "reason"]) {

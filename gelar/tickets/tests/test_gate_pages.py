@@ -68,7 +68,11 @@ def test_the_service_worker_is_served_under_the_scanner_with_its_shell(client):
 
 
 def test_every_file_of_the_shell_exists():
-    for path in SHELL_STATIC + ("gate/sw.js", "vendor/jsqr/LICENSE", "vendor/jsqr/README.md"):
+    for path in SHELL_STATIC + (
+        "js/shell_worker.js",
+        "vendor/jsqr/LICENSE",
+        "vendor/jsqr/README.md",
+    ):
         assert finders.find(path), path
 
 

@@ -1,16 +1,18 @@
-// The booth till's service worker: keeps the app shell so the till opens and reloads
-// with no network. The view that serves it (pos/views.py, till_worker) puts two constants
-// in front of this file: SHELL, the URLs to keep (the till's page, its manifest and
-// static files), and CACHE, a name that changes with their content, so a new release
-// replaces the old shell and the old cache is deleted. Same approach as the gate
-// scanner's worker (static/gate/sw.js).
+// The service worker of Gelar's offline apps -- the gate scanner (/gerbang/) and the booth
+// till (/umkm/<slug>/kasir/<expo>/): it keeps the app shell so the app opens and reloads
+// with no network. The view that serves it (gelar.common.shell_worker) puts four
+// constants in front of this file: SHELL, the URLs to keep (the app's page, its manifest
+// and static files); CACHE, a name that changes with their content, so a new release
+// replaces the old shell; CACHE_PREFIX, the app's cache names (older ones are deleted);
+// MARKER, a piece of HTML only the app's own page holds.
 //
-// The page is fetched network first (a till that is online gets the new release and a
+// The page is fetched network first (an app that is online gets the new release and a
 // fresh sign-in check), with a 3 s limit, then from the cache; a page that is not the
-// till's (the sign-in page after a redirect, a captive portal's) is never kept and gives
-// way to the kept shell, so selling goes on; pos.js says when the sign-in is needed to
-// sync. Static files come from the cache. The API is never touched here.
-/* global SHELL, CACHE */
+// app's (the sign-in page after a redirect, a captive portal's) is never kept and gives
+// way to the kept shell, so scanning or selling goes on; the app's script says when a
+// sign-in or pairing is needed to sync. Static files come from the cache. The API is
+// never touched here.
+/* global SHELL, CACHE, CACHE_PREFIX, MARKER */
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
@@ -29,7 +31,7 @@ self.addEventListener("activate", (event) => {
       .then((keys) =>
         Promise.all(
           keys
-            .filter((key) => key.startsWith("pos-") && key !== CACHE)
+            .filter((key) => key.startsWith(CACHE_PREFIX) && key !== CACHE)
             .map((key) => caches.delete(key)),
         ),
       )
@@ -52,12 +54,12 @@ const fromNetwork = (request) =>
     );
   });
 
-// The till's own page, not one that a captive portal, a proxy or the sign-in redirect
-// answered in its place.
+// The app's own page (it holds MARKER), not one that a captive portal, a proxy or the
+// sign-in redirect answered in its place.
 const isShell = async (response) =>
   response.ok &&
   !response.redirected &&
-  (await response.clone().text()).includes('id="pos-urls"');
+  (await response.clone().text()).includes(MARKER);
 
 const page = async (request) => {
   const url = new URL(request.url);
@@ -75,10 +77,10 @@ const page = async (request) => {
     await cache.put(url.pathname, response.clone());
     return response;
   }
-  // Our server said no (signed out of the team, the booth gone): show it, never the
-  // kept till with the business's payment details.
+  // Our server said no (signed out of the team, the booth or device gone): show it, never
+  // the kept page (the till's holds the business's payment details).
   if (response.status === 403 || response.status === 404) return response;
-  // Not the till (a captive portal, a proxy page): keep selling with the kept shell (its
+  // Not the app (a captive portal, a proxy page): keep going with the kept shell (its
   // requests will decide offline); with none kept yet, show what came.
   return (await kept()) || response;
 };
@@ -89,8 +91,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
-    // Only the till itself: the day's closing and the sales to check live under the same
-    // path but are ordinary pages, always from the network.
+    // Only the app's page itself: other pages under the same path (the till's closing of
+    // the day, its sales to check) are ordinary pages, always from the network.
     if (url.pathname === new URL(SHELL[0], self.location.origin).pathname) {
       event.respondWith(page(request));
     }
