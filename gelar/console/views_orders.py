@@ -149,8 +149,7 @@ def _order_page(
     refund_form=None,
 ) -> HttpResponse:
     next_statuses = selectors.order_next_statuses(order=order)
-    paid = payments.order_paid_amount(order)
-    refunded = payments.order_refunded_amount(order)
+    money = payments.order_money(order)
     return render(
         request,
         "console/orders_detail.html",
@@ -165,14 +164,14 @@ def _order_page(
             else None,
             "payments": list(order.payments.select_related("confirmed_by")),
             "refunds": list(order.refunds.select_related("recorded_by")),
-            "paid_amount": paid,
-            "refunded_amount": refunded,
-            "refund_due": payments.refund_due(order),
+            "paid_amount": money.paid,
+            "refunded_amount": money.refunded,
+            "refund_due": money.due,
             "history": list(selectors.order_history(order=order)),
             # A cash order ready for pick-up is paid at the hand-over.
             "can_confirm": orders.order_awaits_payment(order),
             "can_cancel": Status.CANCELLED in next_statuses,
-            "can_refund": order.paid_at is not None and paid > refunded,
+            "can_refund": money.refundable > 0,
             "confirm_form": confirm_form or forms.PaymentConfirmForm(),
             "cancel_form": cancel_form or forms.CancelForm(),
             "refund_form": refund_form or forms.RefundForm(),

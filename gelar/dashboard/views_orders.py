@@ -138,9 +138,7 @@ def _order_page(
 ) -> HttpResponse:
     next_statuses = selectors.order_next_statuses(order=order)
     order.zone = _zone(order)
-    paid = payments.order_paid_amount(order) if order.paid_at else 0
-    refunded = payments.order_refunded_amount(order)
-    refund_left = max(paid - refunded, 0)
+    money = payments.order_money(order)
     return _render(
         request,
         "dashboard/orders_detail.html",
@@ -163,15 +161,15 @@ def _order_page(
         confirm_form=confirm_form or forms.PaymentConfirmForm(),
         status_form=status_form or forms.StatusForm(initial={"status": Status.SHIPPED}),
         cancel_form=cancel_form or forms.CancelForm(),
-        paid_amount=paid,
-        refunded_amount=refunded,
-        refund_left=refund_left,
-        refund_owed=payments.refund_due(order),
+        paid_amount=money.paid,
+        refunded_amount=money.refunded,
+        refund_left=money.refundable,
+        refund_owed=money.due,
         refunds=list(order.refunds.select_related("recorded_by")),
         refund_form=refund_form
         or forms.RefundForm(
             initial={
-                "amount": refund_left or "",
+                "amount": money.refundable or "",
                 "method": order.payment_method
                 if order.payment_method in Refund.Method.values
                 else Refund.Method.TRANSFER,

@@ -4,6 +4,8 @@
 payment was still paid, and its refunds are counted on the other side.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Sum
 
 from gelar.orders.models import Order
@@ -25,6 +27,23 @@ def order_refunded_amount(order: Order) -> int:
     return Refund.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or 0
 
 
+@dataclass(frozen=True)
+class OrderMoney:
+    paid: int  # received (confirmed and refunded payments)
+    refunded: int  # recorded as given back
+    refundable: int  # what a refund may still give back
+    due: int  # what the buyer is owed: the refundable rest of a cancelled paid order
+
+
+def order_money(order: Order) -> OrderMoney:
+    """The order's money for its pages, in two queries."""
+    paid = order_paid_amount(order) if order.paid_at is not None else 0
+    refunded = order_refunded_amount(order)
+    refundable = max(paid - refunded, 0)
+    due = refundable if order.status == Order.Status.CANCELLED else 0
+    return OrderMoney(paid=paid, refunded=refunded, refundable=refundable, due=due)
+
+
 def refund_due(order: Order) -> int:
     """What the buyer is still owed: a cancelled order that had been paid, less its refunds.
 
@@ -33,7 +52,7 @@ def refund_due(order: Order) -> int:
     """
     if order.status != Order.Status.CANCELLED or order.paid_at is None:
         return 0
-    return max(order_paid_amount(order) - order_refunded_amount(order), 0)
+    return order_money(order).due
 
 
 def refunds_by_order(*, order_ids) -> dict[int, list[Refund]]:
