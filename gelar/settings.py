@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gelar.catalog",
     "gelar.orders",
     "gelar.pos",
+    "gelar.reports",
     "gelar.payments",
     "gelar.tickets",
     "gelar.live",
