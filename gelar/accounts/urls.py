@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("beranda/", views.home, name="home"),
+    # Before allauth's own (same path, included after this): adds Clear-Site-Data.
+    path("logout/", views.logout, name="logout"),
 ]

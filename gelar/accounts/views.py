@@ -1,3 +1,4 @@
+from allauth.account.views import LogoutView as AllauthLogoutView
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -31,3 +32,21 @@ def home(request):
         "account/home.html",
         {"memberships": memberships, "dashboard_url": _url("dashboard:home", "/umkm/")},
     )
+
+
+class LogoutView(AllauthLogoutView):
+    """allauth's sign-out; its answer also empties the browser's HTTP cache for the site
+    (Clear-Site-Data: "cache"), where pages of the signed-out account may be kept.
+
+    Not "storage": that would also delete the booth till's sales still queued offline
+    and the gate scanner's pairing and scans. The till's kept page (with the business's
+    payment details) is removed by the sign-out page's script, gelar/static/pos/signout.js.
+    """
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+
+logout = LogoutView.as_view()

@@ -8,7 +8,9 @@ has an accepted venue booth: anyone else gets a 404 (a signed-out caller a 401).
 The rules are gelar.pos.services' (see its docstring); this module parses and shapes.
 A sale posted online is refused (422) when its total differs from the server's prices;
 the device's offline queue goes to /sync, where each item gets its own result and a
-malformed one is "rejected" with a reason while the others are recorded. A batch that
+malformed one is "rejected" with a reason while the others are recorded. A queued sale
+whose total differs is kept at the server's prices (`total`) beside what the device
+charged (`charged_total`, on which its change was worked out), and flagged. A batch that
 is not {"sales": [...]} with at most 200 items is refused whole (400, 413, 422).
 """
 
@@ -93,7 +95,15 @@ class SaleOut(Schema):
     flag_reason: str
     payment_method: str
     subtotal: int
-    total: int
+    total: int = Field(..., description="at the server's prices: the sum of the lines")
+    charged_total: int = Field(
+        ...,
+        description="what the till charged the buyer (cash_given and change follow it); "
+        "differs from total only for a sale queued offline at outdated prices",
+    )
+    charge_difference: int = Field(
+        ..., description="charged_total - total: negative when the buyer paid less"
+    )
     cash_given: int | None
     change: int | None
     sold_at: str
@@ -118,6 +128,8 @@ class SyncItemOut(Schema):
     code: str = Field(..., description="why an item was rejected")
     receipt_token: str | None
     receipt_url: str | None
+    total: int | None = Field(None, description="at the server's prices")
+    charged_total: int | None = Field(None, description="what the device charged the buyer")
 
 
 class SyncOut(Schema):
@@ -207,6 +219,8 @@ def _sale(request: HttpRequest, sale: PosSale) -> dict:
         "payment_method": sale.payment_method,
         "subtotal": sale.subtotal,
         "total": sale.total,
+        "charged_total": sale.charged,
+        "charge_difference": sale.charge_difference,
         "cash_given": sale.cash_given,
         "change": sale.change,
         "sold_at": sale.sold_at.astimezone(sale.expo.tzinfo).isoformat(),

@@ -63,7 +63,12 @@ class PosSale(models.Model):
         _("payment method"), max_length=10, choices=PaymentMethod.choices
     )
     subtotal = RupiahField(_("subtotal (Rp)"))
+    # At the server's prices: the sum of the lines.
     total = RupiahField(_("total (Rp)"))
+    # What the till charged the buyer: its own total. It differs from `total` only for a
+    # sale queued offline at outdated prices (then flagged); the change was worked out on
+    # it. Null on sales recorded before it was kept, which were charged `total`.
+    charged_total = RupiahField(_("charged (Rp)"), null=True, blank=True)
     cash_given = RupiahField(_("cash given (Rp)"), null=True, blank=True)
     change = RupiahField(_("change (Rp)"), null=True, blank=True)
     status = models.CharField(
@@ -103,6 +108,16 @@ class PosSale(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def charged(self) -> int:
+        """What the buyer was charged (the till's total)."""
+        return self.total if self.charged_total is None else self.charged_total
+
+    @property
+    def charge_difference(self) -> int:
+        """charged - total: negative when the till charged less than the prices make."""
+        return self.charged - self.total
 
 
 class PosSaleLine(models.Model):

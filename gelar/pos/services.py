@@ -17,6 +17,16 @@ is nothing sound to record.
 
 The device's key (client_key, unique per business) makes a replay -- a repeated
 sync, a double tap, two syncs racing -- return the stored sale and change nothing.
+
+Locks, in this order, each inside the transaction that writes: the expo's row, shared
+(FOR KEY SHARE, what the foreign keys of a sale and of a day take at commit anyway;
+booths of one expo do not wait for each other), then the booth (the business's
+Participation row in the expo), then the product rows in pk order. The expo before the
+participation is booth_assign's order too, so a booth moved while it sells cannot
+deadlock. Recording a sale and closing a day both take the booth, so the day's summary
+is never read while a sale of that day is half written: a sale that commits first is in
+the summary, one that waits for the closing finds the day closed and is flagged (never
+left out). Checkout takes only the product rows, in the same order: no deadlock either.
 """
 
 import hashlib
@@ -27,7 +37,7 @@ from collections.abc import Sequence
 from datetime import date as Date
 from datetime import datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, Count, F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,7 +48,7 @@ from gelar.audit.services import audit_record
 from gelar.catalog.models import Product
 from gelar.catalog.signals import send_products_changed
 from gelar.events.models import Expo
-from gelar.exhibitors.models import Exhibitor
+from gelar.exhibitors.models import Exhibitor, Participation
 from gelar.orders.models import Order
 from gelar.payments.methods import payment_settings_by_exhibitor
 from gelar.pos.models import MAX_LINE_QUANTITY, PosDay, PosSale, PosSaleLine
@@ -251,6 +261,7 @@ def _fill_sale(
 ) -> None:
     """Take the stock, write the lines and the amounts; flag what needs a look."""
     flags: list[str] = []
+    _lock_booth(exhibitor=sale.exhibitor, expo=sale.expo, lock=lock)
     products = _locked_products(quantities, lock=lock)
     total = sum(p.price * quantities[p.pk] for p in products)
     online = not sale.offline
@@ -270,10 +281,11 @@ def _fill_sale(
             _("The device's total was Rp %(device)s; the prices make Rp %(total)s.")
             % {"device": expected_total, "total": total}
         )
+    # What the buyer was charged: the device's total (online, it equals `total`).
+    asked = expected_total if expected_total is not None else total
     change = None
     if cash_given is not None:
         # The money that went into the drawer is what the device asked for.
-        asked = expected_total if expected_total is not None else total
         if cash_given < asked and online:
             raise PosError(
                 _("The cash given (Rp %(given)s) is less than the total (Rp %(total)s).")
@@ -317,6 +329,8 @@ def _fill_sale(
     PosSaleLine.objects.bulk_create(lines)
     send_products_changed(quantities)
 
+    # Read under the booth's lock: a closing of this day that committed while this sale
+    # waited for the lock is seen here, so the sale is flagged rather than left out.
     day = timezone.localtime(sale.sold_at, sale.expo.tzinfo).date()
     if PosDay.objects.filter(exhibitor=sale.exhibitor, expo=sale.expo, date=day).exists():
         flags.append(_("Sold on %(date)s, a day already closed.") % {"date": day.isoformat()})
@@ -325,6 +339,7 @@ def _fill_sale(
     sale.number = f"K{sale.exhibitor_id}-{sale.pk:06d}"
     sale.subtotal = total
     sale.total = total
+    sale.charged_total = asked
     sale.cash_given = cash_given
     sale.change = change
     if flags:
@@ -335,6 +350,7 @@ def _fill_sale(
             "number",
             "subtotal",
             "total",
+            "charged_total",
             "cash_given",
             "change",
             "status",
@@ -347,6 +363,7 @@ def _fill_sale(
         action="pos.sale.record",
         changes={
             "total": sale.total,
+            "charged_total": sale.charged_total,
             "payment_method": sale.payment_method,
             "lines": [
                 [line.product_id, line.quantity, line.unit_price, line.short] for line in lines
@@ -356,6 +373,26 @@ def _fill_sale(
             "sold_at": sale.sold_at.isoformat(),
         },
     )
+
+
+def _lock_booth(*, exhibitor: Exhibitor, expo: Expo, lock: bool = True) -> None:
+    """Take the booth's lock: the business's Participation row in the expo, the first
+    lock of every POS write (see the module's docstring). Raises PosError when the
+    business has no place in the expo. `lock=False`: only the race tests."""
+    if lock and connection.vendor == "postgresql":
+        # The expo's row first, shared: at commit the sale's (or day's) foreign key would
+        # take it after the participation, the reverse of booth_assign (expo FOR UPDATE,
+        # then the participation). Django has no FOR KEY SHARE; SQLite serialises writers.
+        table = connection.ops.quote_name(Expo._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [expo.pk])
+    # No ordering (Participation's default joins the expo and the exhibitor) and `of`:
+    # only this row is locked, not the expo's or the exhibitor's for update.
+    rows = Participation.objects.filter(exhibitor=exhibitor, expo=expo).order_by()
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    if not list(rows.values_list("pk", flat=True)):
+        raise PosError(_("This business has no booth at this expo."), code="booth_unknown")
 
 
 def _locked_products(quantities: dict[int, int], *, lock: bool) -> list[Product]:
@@ -523,7 +560,8 @@ def pos_sync(
     An item: {"client_key", "lines": [{"product_id", "quantity"}], "payment_method",
     "cash_given" (cash), "total" (the device's), "sold_at" (ISO 8601)}. Each result:
     {client_key, status: recorded | duplicate | rejected, number, flagged, reason, code,
-    receipt_token}. A malformed item is rejected with a reason and the rest go on.
+    receipt_token, total (at the server's prices), charged_total (what the device charged)}.
+    A malformed item is rejected with a reason and the rest go on.
     Raises PosError when `sales` is not a list of at most MAX_SYNC_BATCH.
     """
     if not isinstance(sales, list):
@@ -548,6 +586,8 @@ def _sync_one(*, exhibitor: Exhibitor, expo: Expo, staff, item, now: datetime | 
         "reason": "",
         "code": "",
         "receipt_token": None,
+        "total": None,
+        "charged_total": None,
     }
     try:
         if not isinstance(item, dict):
@@ -574,6 +614,8 @@ def _sync_one(*, exhibitor: Exhibitor, expo: Expo, staff, item, now: datetime | 
         "flagged": sale.status == Status.FLAGGED,
         "reason": sale.flag_reason if created else _("Already recorded."),
         "receipt_token": sale.receipt_token,
+        "total": sale.total,
+        "charged_total": sale.charged,
     }
 
 
@@ -660,7 +702,12 @@ def pos_day_summary(*, exhibitor: Exhibitor, expo: Expo, date: Date) -> dict:
     }
     cash = sales.filter(payment_method=Method.CASH).aggregate(
         drawer=Sum(
-            Coalesce(F("cash_given") - F("change"), F("total"), output_field=BigIntegerField())
+            Coalesce(
+                F("cash_given") - F("change"),
+                F("charged_total"),
+                F("total"),
+                output_field=BigIntegerField(),
+            )
         )
     )
     by_method = {
@@ -683,9 +730,21 @@ def pos_day_summary(*, exhibitor: Exhibitor, expo: Expo, date: Date) -> dict:
 
 
 def pos_day_close(
-    *, exhibitor: Exhibitor, expo: Expo, date: Date, actor, cash_counted: int, note: str = ""
+    *,
+    exhibitor: Exhibitor,
+    expo: Expo,
+    date: Date,
+    actor,
+    cash_counted: int,
+    note: str = "",
+    lock: bool = True,
 ) -> PosDay:
-    """Close the booth's day: the cash counted against the cash expected. Once a day."""
+    """Close the booth's day: the cash counted against the cash expected. Once a day.
+
+    The summary is read under the booth's lock in the transaction that writes the day,
+    so a sale recorded meanwhile is either counted or flagged as sold on a closed day.
+    `lock=False` exists only for the test that shows the race without the lock.
+    """
     if not _is_int(cash_counted) or not 0 <= cash_counted <= MAX_AMOUNT:
         raise PosError(
             _("Enter the cash counted in whole Rupiah."),
@@ -693,10 +752,16 @@ def pos_day_close(
             field="cash_counted",
         )
     note = " ".join((note or "").split())[:500]
-    summary = pos_day_summary(exhibitor=exhibitor, expo=expo, date=date)
-    expected = summary["cash_expected"]
+    already = PosError(
+        _("%(date)s is already closed.") % {"date": date.isoformat()}, code="day_closed"
+    )
     try:
         with transaction.atomic():
+            _lock_booth(exhibitor=exhibitor, expo=expo, lock=lock)
+            summary = pos_day_summary(exhibitor=exhibitor, expo=expo, date=date)
+            if summary["closed"] is not None:
+                raise already
+            expected = summary["cash_expected"]
             day = PosDay.objects.create(
                 exhibitor=exhibitor,
                 expo=expo,
@@ -724,9 +789,8 @@ def pos_day_close(
                 exhibitor=exhibitor,
             )
     except IntegrityError:
-        raise PosError(
-            _("%(date)s is already closed.") % {"date": date.isoformat()}, code="day_closed"
-        ) from None
+        # Without the lock (or a close that bypassed it), the unique day still holds.
+        raise already from None
     return day
 
 

@@ -129,8 +129,9 @@ def _texts() -> dict[str, str]:
     return {
         "online": _("Online"),
         "offline": _("Offline: sales are kept on this phone and synced later."),
-        "add": _("Add"),
-        "remove": _("Remove"),
+        # The "+" and "−" buttons of a line of the sale.
+        "add_one": _("Add one %(name)s"),
+        "remove_one": _("Remove one %(name)s"),
         "in_stock": _("%(count)s in stock"),
         "out_of_stock": _("Out of stock"),
         "short_warning": _(
@@ -156,6 +157,13 @@ def _texts() -> dict[str, str]:
         "camera_stop": _("Stop camera"),
         "camera_unavailable": _("The camera cannot be used here. Use a USB scanner or search."),
         "total": _("Total"),
+        "charged": _("Charged"),
+        "listed_total": _("At the listed prices"),
+        "difference": _("Difference"),
+        "charge_note": _(
+            "The till was offline and charged %(charged)s at the prices it had; the products "
+            "make %(total)s at the listed prices. Cash given and change follow what was charged."
+        ),
         "payment": _("Payment"),
         "cash_given": _("Cash given"),
         "change_label": _("Change"),

@@ -125,7 +125,7 @@ class DayCloseForm(forms.Form):
     )
 
 
-def _day_of(request: HttpRequest, expo: Expo) -> datetime.date:
+def _day_of(request: HttpRequest, business: Exhibitor, expo: Expo) -> datetime.date:
     """The day asked for (?tanggal=YYYY-MM-DD), else today in the expo's zone; a date
     that does not parse falls back to today rather than failing."""
     raw = request.GET.get("tanggal") or request.POST.get("tanggal") or ""
@@ -134,11 +134,19 @@ def _day_of(request: HttpRequest, expo: Expo) -> datetime.date:
         day = datetime.date.fromisoformat(raw[:10])
     except ValueError:
         return today
-    # A day of the expo (or the day around it), never one still to come: a far date
-    # would overflow in time zone arithmetic, a future one would be closed too early.
+    # A day of the expo (or the day around it), or a past day with sales (a till used
+    # before the expo, as in the demo), never one still to come: a far date would
+    # overflow in time zone arithmetic, a future one would be closed too early.
     first = expo.start_date - datetime.timedelta(days=1)
     last = min(expo.end_date + datetime.timedelta(days=1), today)
-    return day if first <= day <= last else today
+    if first <= day <= last or (day <= today and day in _sale_dates(business, expo)):
+        return day
+    return today
+
+
+def _sale_dates(business: Exhibitor, expo: Expo) -> set[datetime.date]:
+    sold = PosSale.objects.filter(exhibitor=business, expo=expo).values_list("sold_at", flat=True)
+    return {timezone.localdate(at, expo.tzinfo) for at in sold}
 
 
 def _days(business: Exhibitor, expo: Expo, current: datetime.date) -> list[dict]:
@@ -147,8 +155,7 @@ def _days(business: Exhibitor, expo: Expo, current: datetime.date) -> list[dict]
         expo.start_date + datetime.timedelta(days=n)
         for n in range((expo.end_date - expo.start_date).days + 1)
     }
-    sold = PosSale.objects.filter(exhibitor=business, expo=expo).values_list("sold_at", flat=True)
-    dates |= {timezone.localdate(at, expo.tzinfo) for at in sold}
+    dates |= _sale_dates(business, expo)
     dates.add(current)
     closed = set(
         PosDay.objects.filter(exhibitor=business, expo=expo).values_list("date", flat=True)
@@ -199,7 +206,7 @@ def _day_page(request, business, expo, date, *, form=None, status=200) -> HttpRe
 @login_required
 def day(request: HttpRequest, slug: str, expo_slug: str) -> HttpResponse:
     business, expo = _booth_or_404(request, slug, expo_slug)
-    date = _day_of(request, expo)
+    date = _day_of(request, business, expo)
     if request.method == "GET":
         return _day_page(request, business, expo, date)
     if request.method != "POST":

@@ -12,8 +12,12 @@ Elements are found by data-pos attributes and field names; data (names, amounts,
 numbers) is looked for as text, never the interface's words, which are translated.
 """
 
+import json
+
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, axe_violations, committed
@@ -82,6 +86,35 @@ def _add_by_label(page, product) -> None:
     field.press("Enter")
 
 
+def _text(message: str, **values) -> str:
+    """The page's words: the bare URLs are Indonesian."""
+    with translation.override("id"):
+        return translation.gettext(message) % values if values else translation.gettext(message)
+
+
+def _sign_in(page, site: str) -> None:
+    page.goto(f"{site}/akun/login/")
+    page.locator("[name=login]").fill(OWNER_EMAIL)
+    page.locator("[name=password]").fill(OWNER_PASSWORD)
+    page.locator("form:has([name=password]) button[type=submit]").first.click()
+
+
+def _sign_out(page, site: str) -> None:
+    page.goto(f"{site}/akun/logout/")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{site}/")
+
+
+# What the device keeps for the till, read from a page of the site.
+KEPT = """async () => ({
+  caches: (await caches.keys()).filter((name) => name.startsWith("pos-")),
+  workers: (await navigator.serviceWorker.getRegistrations()).map((r) => r.scope),
+  databases: (await indexedDB.databases())
+    .map((d) => d.name)
+    .filter((name) => name.startsWith("gelar-pos-")),
+})"""
+
+
 def _complete(page) -> None:
     page.locator("[data-pos=complete]").click()
     expect(page.locator("[data-pos=receipt]")).to_be_visible()
@@ -101,10 +134,7 @@ def test_the_till_sells_for_cash_and_qris_and_offline(demo_site_writable, browse
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
-        page.goto(f"{site}/akun/login/")
-        page.locator("[name=login]").fill(OWNER_EMAIL)
-        page.locator("[name=password]").fill(OWNER_PASSWORD)
-        page.locator("form:has([name=password]) button[type=submit]").first.click()
+        _sign_in(page, site)
         expect(page).to_have_url(f"{site}/umkm/{exhibitor.slug}/")
 
         page.goto(site + till_url)
@@ -120,10 +150,20 @@ def test_the_till_sells_for_cash_and_qris_and_offline(demo_site_writable, browse
         _add_by_label(page, product)
         line = page.locator(f"[data-pos=lines] li[data-product='{product.pk}']")
         expect(line.locator("[data-pos=quantity]")).to_have_text("1")
-        line.locator("button").nth(1).click()
+        # The line's buttons say what they do to which product; the total is announced.
+        less = line.get_by_role(
+            "button", name=_text("Remove one %(name)s", name=product.name), exact=True
+        )
+        more = line.get_by_role(
+            "button", name=_text("Add one %(name)s", name=product.name), exact=True
+        )
+        expect(less).to_have_text("−")
+        more.click()
         expect(line.locator("[data-pos=quantity]")).to_have_text("2")
         total = 2 * product.price
         expect(page.locator("[data-pos=total]")).to_have_text(rupiah(total))
+        announced = page.locator("[aria-live=polite]:has([data-pos=total])")
+        expect(announced).to_have_text(f"{_text('Total')} {rupiah(total)}")
         given = (total // 100_000 + 1) * 100_000
         page.locator("[data-pos=cash]").fill(str(given))
         expect(page.locator("[data-pos=change]")).to_contain_text(rupiah(given - total))
@@ -207,5 +247,89 @@ def test_the_till_sells_for_cash_and_qris_and_offline(demo_site_writable, browse
         expect(shop.locator("main")).to_contain_text(product.name)
         expect(shop.locator("main")).to_contain_text(rupiah(given - total))
         assert axe_violations(shop) == []
+        shop.close()
+
+        # 7. The server answers a sale it had recorded from this phone's queue at the old
+        # price (a replayed key): the receipt shows what was charged beside the listed
+        # total, and the difference. (The answer is the API's shape, made up here.)
+        charged = product.price - 10_000
+        answer = {
+            "number": "K0-000999",
+            "client_key": "replayed",
+            "status": "flagged",
+            "flag_reason": "",
+            "payment_method": "cash",
+            "subtotal": product.price,
+            "total": product.price,
+            "charged_total": charged,
+            "charge_difference": -10_000,
+            "cash_given": charged,
+            "change": 0,
+            "sold_at": "2027-05-20T10:00:00+07:00",
+            "offline": True,
+            "receipt_token": "replayed-token",
+            "receipt_url": f"{site}/struk/replayed-token/",
+            "lines": [],
+        }
+        page.route(
+            "**/api/v1/pos/*/*/sales",
+            lambda route: route.fulfill(
+                status=200, content_type="application/json", body=json.dumps(answer)
+            ),
+        )
+        tile.click()
+        _complete(page)
+        sums = receipt.locator("[data-pos=receipt-sums]")
+        expect(sums).to_contain_text(f"{_text('Charged')}{rupiah(charged)}")
+        expect(sums).to_contain_text(f"{_text('At the listed prices')}{rupiah(product.price)}")
+        expect(sums).to_contain_text(f"{_text('Difference')}-{rupiah(10_000)}")
+        expect(receipt.locator("[data-pos=receipt-flag]")).to_contain_text(
+            _text(
+                "The till was offline and charged %(charged)s at the prices it had; the "
+                "products make %(total)s at the listed prices. Cash given and change follow "
+                "what was charged.",
+                charged=rupiah(charged),
+                total=rupiah(product.price),
+            )
+        )
+        page.unroute("**/api/v1/pos/*/*/sales")
+        page.locator("[data-pos=next]").click()
+
+        # 8. One more sale is kept on the phone (a portal answers), then the staff signs
+        # out: the sign-out page says it waits; signing out removes the till's page
+        # (caches, worker) but keeps its database, whose queue holds that sale.
+        page.route("**/api/v1/pos/**", _captive_portal)
+        tile.click()
+        _complete(page)
+        expect(page.locator("[data-pos=pending]")).to_have_text("1")
+        store = f"gelar-pos-{exhibitor.pk}-{expo.pk}-{owner_pk}"
+        kept = page.evaluate(KEPT)
+        assert kept["caches"] and kept["databases"] == [store]
+        assert kept["workers"] == [site + till_url]
+        page.goto(f"{site}/akun/logout/")
+        expect(page.locator("[data-signout-pending]")).to_be_visible()
+        expect(page.locator("[data-signout-pending]")).to_contain_text(": 1.")
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(f"{site}/")
+        assert page.evaluate(KEPT) == {"caches": [], "workers": [], "databases": [store]}
+        # With no network the till no longer opens from this phone.
+        context.set_offline(True)
+        with pytest.raises(PlaywrightError):
+            page.goto(site + till_url)
+        context.set_offline(False)
+
+        # 9. Signed in again, the till syncs the kept sale: nothing was lost. Signed out
+        # with nothing waiting, its database goes too.
+        page.unroute("**/api/v1/pos/**")
+        _sign_in(page, site)
+        expect(page).to_have_url(f"{site}/umkm/{exhibitor.slug}/")
+        page.goto(site + till_url)
+        expect(page.locator("body[data-ready='1']")).to_have_count(1)
+        expect(page.locator("[data-pos=pending]")).to_have_text("0", timeout=SYNC_MS)
+        assert PosSale.objects.filter(exhibitor=exhibitor, staff_id=owner_pk).count() == 5
+        assert Product.objects.get(pk=product.pk).stock == stock - 6
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        _sign_out(page, site)
+        assert page.evaluate(KEPT) == {"caches": [], "workers": [], "databases": []}
     finally:
         context.close()

@@ -113,6 +113,7 @@ def test_a_sale_online_then_its_replay(booth):
         350000,
         50000,
     )
+    assert (body["charged_total"], body["charge_difference"]) == (300000, 0)
     assert body["receipt_token"] == sale.receipt_token
     assert body["lines"] == [
         {
@@ -241,3 +242,42 @@ def test_sync_refuses_bad_batches_whole(booth):
     assert too_many.json()["detail"] == expected
     assert wrong_shape.status_code == 422
     assert PosSale.objects.count() == 0
+
+
+def test_an_offline_sale_at_old_prices_answers_what_was_charged(booth):
+    """The device queued a sale at its old prices (Rp 140.000 for a shirt of Rp 150.000):
+    the sync's answer and the sale's (its key sent again online) give the server's total
+    beside what the buyer was charged, on which the change was worked out."""
+    client = as_user(booth.teammate)
+    queued = {
+        "client_key": "off-old",
+        "lines": [{"product_id": booth.world.shirt.pk, "quantity": 1}],
+        "payment_method": "cash",
+        "cash_given": 200000,
+        "total": 140000,
+        "sold_at": "2021-11-24T09:05:00+07:00",
+    }
+
+    synced = post(client, booth.sync, {"sales": [queued]})
+    replay = post(client, booth.sales, {k: v for k, v in queued.items() if k != "sold_at"})
+
+    (result,) = synced.json()["results"]
+    assert (result["status"], result["flagged"]) == ("recorded", True)
+    assert (result["total"], result["charged_total"]) == (150000, 140000)
+    assert replay.status_code == 200
+    body = replay.json()
+    assert (body["total"], body["charged_total"], body["charge_difference"]) == (
+        150000,
+        140000,
+        -10000,
+    )
+    assert (body["cash_given"], body["change"], body["status"]) == (200000, 60000, "flagged")
+    assert PosSale.objects.get().charged_total == 140000
+    assert stock(booth.world.shirt) == 2
+
+
+def test_openapi_describes_the_charged_total(booth):
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert {"charged_total", "charge_difference"} <= set(schema["SaleOut"]["required"])
+    assert "charged_total" in schema["SyncItemOut"]["properties"]

@@ -13,12 +13,17 @@ that shows the race without the lock.
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.utils.translation import gettext as _
 
 from gelar import testing
 from gelar.catalog.models import Product
+from gelar.events.models import Booth, Expo
+from gelar.exhibitors.models import Participation
+from gelar.exhibitors.services.participation import booth_assign
 from gelar.orders.models import Order
 from gelar.orders.services import (
     BuyerInfo,
@@ -27,8 +32,8 @@ from gelar.orders.services import (
     OutOfStock,
     checkout_submit,
 )
-from gelar.pos.models import PosSale, PosSaleLine
-from gelar.pos.services import PosError, pos_sale_record
+from gelar.pos.models import PosDay, PosSale, PosSaleLine
+from gelar.pos.services import PosError, pos_day_close, pos_sale_record
 from gelar.testing import accept_every_payment, at, build_expo, make_exhibitor_member, make_user
 
 pytestmark = [
@@ -192,3 +197,175 @@ def test_without_the_lock_the_booth_oversells_unflagged(booth, slow_write):
     found = counts(product)
     # More units left the booth and the shop than there ever were, and nobody was told.
     assert found["orders"] + found["booth_taken"] + found["stock"] > STOCK
+
+
+# --- closing the day while a sale is being recorded ----------------------------------------
+
+DAY = NOW.date()
+
+
+@pytest.fixture
+def closing_waits(monkeypatch):
+    """The closing reads the day's summary, then waits up to 1.5 s for the racing sale to
+    finish before it writes the day: the sale runs exactly inside the closing's window."""
+    from gelar.pos import services
+
+    summary_read = threading.Event()
+    sale_done = threading.Event()
+    summary = services.pos_day_summary
+
+    def summary_then_wait(**kwargs):
+        found = summary(**kwargs)
+        summary_read.set()
+        # With the booth's lock the sale is waiting for this transaction: no deadlock,
+        # the wait just runs out.
+        sale_done.wait(timeout=1.5)
+        return found
+
+    monkeypatch.setattr(services, "pos_day_summary", summary_then_wait)
+    return summary_read, sale_done
+
+
+def close_or_sell(world, product, staff, closing_waits, *, lock: bool = True):
+    summary_read, sale_done = closing_waits
+
+    def act(i: int) -> str:
+        if i == 0:
+            pos_day_close(
+                exhibitor=world.batik,
+                expo=world.expo,
+                date=DAY,
+                actor=staff,
+                cash_counted=99000,
+                lock=lock,
+            )
+            return "closed"
+        assert summary_read.wait(timeout=10)
+        try:
+            pos_sale_record(
+                exhibitor=world.batik,
+                expo=world.expo,
+                staff=staff,
+                client_key="till-late",
+                lines=[(product.pk, 1)],
+                payment_method="cash",
+                cash_given=100000,
+                now=NOW + timedelta(minutes=1),
+                lock=lock,
+            )
+        finally:
+            sale_done.set()
+        return "sold"
+
+    return act
+
+
+def first_sale(world, product, staff):
+    return pos_sale_record(
+        exhibitor=world.batik,
+        expo=world.expo,
+        staff=staff,
+        client_key="till-early",
+        lines=[(product.pk, 1)],
+        payment_method="cash",
+        cash_given=100000,
+        now=NOW,
+    )
+
+
+def the_day_and_the_late_sale():
+    return in_thread(
+        lambda: (PosDay.objects.get(date=DAY), PosSale.objects.get(client_key="till-late"))
+    )
+
+
+def test_a_sale_racing_the_closing_is_flagged_never_left_out(
+    booth, closing_waits, threads_database
+):
+    world, product, staff = booth
+    first_sale(world, product, staff)  # 99000 into the drawer before the closing
+    threads_database()
+
+    results = testing.run_together(
+        2, close_or_sell(world, product, staff, closing_waits), refusals=(PosError,)
+    )
+
+    assert results == ["closed", "sold"]
+    day, late = the_day_and_the_late_sale()
+    # The closing counted the first sale only; the late one waited for the booth's lock,
+    # then found its day closed: recorded, its stock taken, and flagged for a look.
+    assert (day.cash_expected, day.cash_counted, day.difference) == (99000, 99000, 0)
+    assert late.status == "flagged"
+    assert late.flag_reason == _("Sold on %(date)s, a day already closed.") % {"date": "2021-11-24"}
+    assert (late.total, late.change) == (99000, 1000)
+    assert counts(product)["stock"] == STOCK - 2
+
+
+@postgres_only
+def test_without_the_lock_a_sale_racing_the_closing_is_left_out(booth, closing_waits):
+    world, product, staff = booth
+    first_sale(world, product, staff)
+
+    results = testing.run_together(
+        2, close_or_sell(world, product, staff, closing_waits, lock=False), refusals=(PosError,)
+    )
+
+    assert results == ["closed", "sold"]
+    day, late = the_day_and_the_late_sale()
+    # The sale committed between the summary and the day: in neither, and nobody told.
+    assert day.cash_expected == 99000
+    assert (late.status, late.flag_reason) == ("completed", "")
+
+
+# --- a booth moved while it sells ------------------------------------------------------------
+
+
+@pytest.fixture
+def sale_holds_the_booth(monkeypatch):
+    """The sale pauses 0.5 s once it holds the booth's lock, before its products."""
+    from gelar.pos import services
+
+    held = threading.Event()
+    products = services._locked_products
+
+    def pause_then_lock(quantities, *, lock):
+        held.set()
+        time.sleep(0.5)
+        return products(quantities, lock=lock)
+
+    monkeypatch.setattr(services, "_locked_products", pause_then_lock)
+    return held
+
+
+@postgres_only
+def test_a_booth_moved_while_it_sells_does_not_deadlock(booth, sale_holds_the_booth):
+    # booth_assign locks the expo's row, then the participation. The sale holds the
+    # participation; were the expo's row (which its foreign keys take at commit) not
+    # already shared by it, each would wait for the other until PostgreSQL killed one.
+    world, product, staff = booth
+    Expo.objects.filter(pk=world.expo.pk).update(venue_booth_quota=5)
+    participation = Participation.objects.get(exhibitor=world.batik, expo=world.expo)
+    free = Booth.objects.get(hall=world.hall, code="A-99")
+
+    def act(i: int) -> str:
+        if i == 0:
+            pos_sale_record(
+                exhibitor=world.batik,
+                expo=world.expo,
+                staff=staff,
+                client_key="till-moving",
+                lines=[(product.pk, 1)],
+                payment_method="cash",
+                cash_given=100000,
+                now=NOW,
+            )
+            return "sold"
+        assert sale_holds_the_booth.wait(timeout=10)
+        booth_assign(participation=participation, booth=free, actor=staff)
+        return "moved"
+
+    results = testing.run_together(2, act, refusals=(PosError,))
+
+    assert results == ["moved", "sold"]
+    assert in_thread(lambda: Participation.objects.get(pk=participation.pk).booth_id) == free.pk
+    assert counts(product)["stock"] == STOCK - 1

@@ -269,6 +269,33 @@ def test_the_overview_links_to_the_till_the_day_and_the_labels(client, booth):
     assert url("pos_labels", booth) in html
 
 
+def test_a_past_day_with_sales_outside_the_expo_can_be_shown_and_closed(client, booth):
+    # Sold on the 2nd of December, a week after the expo (a till used after it, or the
+    # demo's before it): the day is listed, shown and closed like the expo's own days.
+    shirt = booth.world.shirt
+    sale = sell(
+        booth, "later", [(shirt.pk, 1)], "cash", when=at(24, 10) + datetime.timedelta(days=8)
+    )
+    client.force_login(booth.owner)
+    target = url("pos_day", booth, booth.world.expo.slug)
+
+    page = client.get(target + "?tanggal=2021-12-02")
+    closed = client.post(target, {"tanggal": "2021-12-02", "cash_counted": "150000"})
+    empty = client.get(target + "?tanggal=2021-12-01")  # no sales then: today instead
+
+    assert page.status_code == 200
+    assert page.context["summary"]["date"] == datetime.date(2021, 12, 2)
+    assert [s.number for s in page.context["sales"]] == [sale.number]
+    assert page.context["summary"]["cash_expected"] == 150000
+    assert [d["query"] for d in page.context["days"]] == ["2021-11-24", "2021-11-25", "2021-12-02"]
+    assert closed.status_code == 302
+    assert closed["Location"] == target + "?tanggal=2021-12-02"
+    day = PosDay.objects.get()
+    assert (day.date, day.cash_expected, day.difference) == (datetime.date(2021, 12, 2), 150000, 0)
+    today = timezone.localdate(timezone.now(), booth.world.expo.tzinfo)
+    assert empty.context["summary"]["date"] == today
+
+
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2031-01-01"])
 def test_a_day_far_off_or_to_come_is_today(client, booth, day):
     client.force_login(booth.owner)

@@ -327,8 +327,61 @@ def test_offline_sale_at_old_prices_is_kept_at_the_new_ones_and_flagged(world, s
     assert sale.status == "flagged"
     assert sale.flag_reason == "The device's total was Rp 140000; the prices make Rp 150000."
     assert (sale.total, sale.cash_given, sale.change) == (150000, 150000, 10000)
+    # What the buyer was charged is kept beside the server's total: the change was
+    # worked out on it (150000 given - 140000 charged).
+    assert (sale.charged_total, sale.charged, sale.charge_difference) == (140000, 140000, -10000)
+    assert PosSale.objects.get(pk=sale.pk).charged_total == 140000
+    assert AuditEntry.objects.get(action="pos.sale.record").changes["charged_total"] == 140000
     assert sale.sold_at == sold_at
     assert sale.offline is True
+
+
+def test_a_sale_at_the_servers_prices_was_charged_its_total(world, staff):
+    online = sell(world, staff, expected_total=150000)
+    without_total = sell(world, staff, key="k2", offline=True)
+    make_payment_settings(exhibitor=world.batik)
+    qris = sell(
+        world, staff, key="k3", method="qris", cash=None, offline=True, expected_total=145000
+    )
+
+    assert (online.charged_total, online.charge_difference) == (150000, 0)
+    assert (without_total.charged_total, without_total.charge_difference) == (150000, 0)
+    assert (qris.total, qris.charged_total, qris.charge_difference) == (150000, 145000, -5000)
+    # A sale stored before the charged total was kept counts as charged its total.
+    PosSale.objects.filter(pk=online.pk).update(charged_total=None)
+    online.refresh_from_db()
+    assert (online.charged, online.charge_difference) == (150000, 0)
+
+
+def test_a_business_without_a_place_in_the_expo_sells_nothing(world, staff):
+    tenun = Product.objects.get(exhibitor=world.applicant)
+    world.applicant.participations.all().delete()
+
+    code = refused(
+        lambda: pos_sale_record(
+            exhibitor=world.applicant,
+            expo=world.expo,
+            staff=staff,
+            client_key="nowhere",
+            lines=[(tenun.pk, 1)],
+            payment_method="cash",
+            cash_given=150000,
+            now=NOW,
+        )
+    )
+    closing = refused(
+        lambda: pos_day_close(
+            exhibitor=world.applicant,
+            expo=world.expo,
+            date=datetime.date(2021, 11, 24),
+            actor=staff,
+            cash_counted=0,
+        )
+    )
+
+    assert (code, closing) == ("booth_unknown", "booth_unknown")
+    assert (PosSale.objects.count(), PosDay.objects.count()) == (0, 0)
+    assert stock(tenun) == 10
 
 
 def test_offline_cash_short_of_the_total_is_flagged(world, staff):
@@ -401,6 +454,14 @@ def test_sync_records_each_item_and_rejects_the_malformed(world, staff):
         "The device's total was Rp 150000; the prices make Rp 450000. "
         "Out of stock: Kemeja Batik Tulis Sekar Jagad was short by 2."
     )
+    # The server's total beside what the device charged (rejected items have neither).
+    assert [(r["total"], r["charged_total"]) for r in results] == [
+        (150000, 150000),
+        (150000, 150000),
+        *[(None, None)] * 7,
+        (150000, 150000),
+        (450000, 150000),
+    ]
     # Offline, a QRIS sale is recorded even where the settings have no QRIS (it was paid).
     assert PosSale.objects.get(client_key="dev-7").payment_method == "qris"
     assert stock(world.shirt) == 0
@@ -592,3 +653,17 @@ def test_pos_booth_is_for_the_team_and_a_venue_booth(world, staff):
         pos_booth(user=outsider, exhibitor_slug=world.amplang.slug, expo_slug=expo_slug)
     with pytest.raises(Expo.DoesNotExist):
         pos_booth(user=owner, exhibitor_slug=slug, expo_slug="no-such-expo")
+
+
+def test_an_offline_cash_sale_without_the_cash_given_adds_what_was_charged_to_the_drawer(
+    world, staff
+):
+    # The till always sends the cash given; an API client may not. The drawer then got
+    # what the device asked (140000), not the total at today's prices (150000).
+    sell(world, staff, key="a", offline=True, sold_at=at(24, 10), expected_total=140000, cash=None)
+
+    summary = pos_day_summary(
+        exhibitor=world.batik, expo=world.expo, date=datetime.date(2021, 11, 24)
+    )
+
+    assert (summary["total"], summary["cash_expected"]) == (150000, 140000)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils.translation import gettext as _
 
 from gelar.catalog.models import Product
 from gelar.exhibitors.models import ExhibitorMember
@@ -221,6 +222,66 @@ def test_receipt_of_a_qris_sale_has_no_cash_lines(client, world, owner):
     page = client.get(f"/struk/{sale.receipt_token}/").content.decode()
     assert "QRIS" in page
     assert page.count("<dt>") == 2  # total and payment; no cash given, no change
+
+
+def test_receipt_of_a_sale_charged_at_old_prices_shows_both_and_the_difference(
+    client, world, owner
+):
+    # Queued offline at the device's old price: Rp 140.000 charged, Rp 200.000 given.
+    sale = sell(
+        world,
+        owner,
+        lines=[(world.shirt.pk, 1)],
+        cash_given=200000,
+        expected_total=140000,
+        offline=True,
+    )
+    page = client.get(f"/struk/{sale.receipt_token}/").content.decode()
+
+    sums = re.search(r'<dl class="pos-slip-sums">(.*?)</dl>', page, re.S).group(1)
+    rows = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", sums)
+    assert rows == [
+        (_("Charged"), "Rp140.000"),
+        (_("At the listed prices"), "Rp150.000"),
+        (_("Difference"), "-Rp10.000"),
+        (_("Payment"), _("Cash")),
+        (_("Cash given"), "Rp200.000"),
+        (_("Change"), "Rp60.000"),
+    ]
+    note = _(
+        "The till was offline and charged %(charged)s at the prices it had; the products "
+        "make %(total)s at the listed prices. Cash given and change follow what was charged."
+    ) % {"charged": "Rp140.000", "total": "Rp150.000"}
+    assert note in page
+
+
+def test_receipt_of_a_sale_at_the_listed_prices_has_one_total(client, world, owner):
+    sale = sell(world, owner, lines=[(world.shirt.pk, 1)], cash_given=150000)
+    page = client.get(f"/struk/{sale.receipt_token}/").content.decode()
+
+    sums = re.search(r'<dl class="pos-slip-sums">(.*?)</dl>', page, re.S).group(1)
+    assert re.findall(r"<dt>(.*?)</dt>", sums) == [
+        _("Total"),
+        _("Payment"),
+        _("Cash given"),
+        _("Change"),
+    ]
+    assert _("Charged") not in sums
+    assert 'class="pos-slip-note"' not in page
+
+
+def test_the_till_announces_its_total_and_names_the_line_buttons(client, world, owner):
+    client.force_login(owner)
+    page = client.get(till_url(world)).content.decode()
+
+    total = re.search(r'<p class="pos-total"([^>]*)>(.*?)</p>', page, re.S)
+    assert 'aria-live="polite"' in total.group(1)
+    assert 'data-pos="total"' in total.group(2)
+    texts = embedded(page, "pos-texts")
+    assert texts["add_one"] == _("Add one %(name)s")
+    assert texts["remove_one"] == _("Remove one %(name)s")
+    assert texts["charged"] == _("Charged")
+    assert "remove" not in texts
 
 
 def test_unknown_receipts_are_404(client):

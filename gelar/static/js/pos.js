@@ -21,6 +21,8 @@
 // Signed out (401/403): sales are queued, and synced once the person signs in again.
 //
 // The service worker (static/js/shell_worker.js) keeps this page and its files for offline reloads.
+// Signing out (/akun/logout/, static/pos/signout.js) deletes that kept page, the worker and
+// this database, unless its queue still holds sales: they sync at the next signed-in visit.
 (() => {
   const urls = JSON.parse(document.getElementById("pos-urls").textContent);
   const config = JSON.parse(document.getElementById("pos-config").textContent);
@@ -292,7 +294,7 @@
         less.type = "button";
         less.className = "button secondary";
         less.textContent = "−";
-        less.setAttribute("aria-label", `${texts.remove}: ${product.name}`);
+        less.setAttribute("aria-label", fill(texts.remove_one, { name: product.name }));
         less.addEventListener("click", () => addToCart(product.id, -1));
         const count = document.createElement("output");
         count.textContent = String(quantity);
@@ -301,7 +303,7 @@
         more.type = "button";
         more.className = "button secondary";
         more.textContent = "+";
-        more.setAttribute("aria-label", `${texts.add}: ${product.name}`);
+        more.setAttribute("aria-label", fill(texts.add_one, { name: product.name }));
         more.addEventListener("click", () => addToCart(product.id, 1));
         qty.append(less, count, more);
         const total = document.createElement("span");
@@ -317,7 +319,10 @@
         return item;
       }),
     );
-    part("total").textContent = rupiah(cartTotal());
+    // The total's paragraph is a polite live region: a screen reader says the new total
+    // after each change, and only then (the same text is not written again).
+    const total = rupiah(cartTotal());
+    if (part("total").textContent !== total) part("total").textContent = total;
     showPayment();
   };
 
@@ -532,7 +537,11 @@
   const receiptBox = part("receipt");
 
   const showReceipt = ({ sale, shown, data, offline }) => {
-    const total = data?.total ?? sale.total;
+    // What the buyer was charged is this till's total. The server's answer has it as
+    // charged_total; its total (the listed prices) differs only for a sale it had
+    // recorded from this phone's offline queue at outdated prices (a replayed key).
+    const charged = data?.charged_total ?? sale.total;
+    const listed = data?.total ?? charged;
     const number = data?.number || "";
     part("receipt-state").textContent = offline ? texts.recorded_offline : texts.recorded;
     receiptBox.dataset.state = offline ? "offline" : data?.status || "completed";
@@ -550,13 +559,18 @@
         return row;
       }),
     );
-    const sums = [
-      [texts.total, rupiah(total)],
-      [texts.payment, methodName(sale.payment_method)],
-    ];
+    const sums =
+      listed === charged
+        ? [[texts.total, rupiah(charged)]]
+        : [
+            [texts.charged, rupiah(charged)],
+            [texts.listed_total, rupiah(listed)],
+            [texts.difference, (charged < listed ? "-" : "") + rupiah(charged - listed)],
+          ];
+    sums.push([texts.payment, methodName(sale.payment_method)]);
     if (sale.payment_method === "cash") {
       const given = data?.cash_given ?? sale.cash_given;
-      const change = data?.change ?? given - total;
+      const change = data?.change ?? given - charged;
       sums.push([texts.cash_given, rupiah(given)]);
       sums.push([texts.change_label, rupiah(change)]);
     }
@@ -572,9 +586,12 @@
       }),
     );
     const flagged = data && (data.status === "flagged" || data.flagged);
-    part("receipt-flag").textContent = flagged
-      ? fill(texts.flagged, { reason: data.flag_reason || data.reason || "" })
-      : "";
+    const notes = [];
+    if (listed !== charged) {
+      notes.push(fill(texts.charge_note, { charged: rupiah(charged), total: rupiah(listed) }));
+    }
+    if (flagged) notes.push(fill(texts.flagged, { reason: data.flag_reason || data.reason || "" }));
+    part("receipt-flag").textContent = notes.join(" ");
     const url = data ? receiptUrl(data) : "";
     const link = part("receipt-link");
     const whatsapp = part("whatsapp");
