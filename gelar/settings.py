@@ -222,6 +222,9 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+    # Mail goes out after commit inside the request (a buyer's inquiry, a ticket): a
+    # server that hangs must not hang the request. The senders log the timeout.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -301,3 +304,9 @@ LOGGING = {
 MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")
 MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
 MIDTRANS_IS_PRODUCTION = envbool("MIDTRANS_IS_PRODUCTION", False)
+
+# Background work (gelar.common.tasks): False runs each task in a thread after the
+# request's commit; settings_test runs them inline.
+GELAR_TASKS_SYNC = envbool("GELAR_TASKS_SYNC", False)
+# How long the organizer's live report is shared between the screens polling it.
+GELAR_REPORT_CACHE_SECONDS = int(os.environ.get("GELAR_REPORT_CACHE_SECONDS", "15"))

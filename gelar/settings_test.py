@@ -19,3 +19,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "gelar.accounts.sms.LocmemBackend"
 # Tests never need Redis: the in-memory channel layer reaches the test's sockets.
 CHANNEL_LAYERS = {"default": {"BACKEND": "gelar.live.layers.InMemoryChannelLayer"}}
+# Background tasks (gelar.common.tasks) run at once, in the test's thread and transaction.
+GELAR_TASKS_SYNC = True
+# Every test reads the report it has just changed.
+GELAR_REPORT_CACHE_SECONDS = 0

@@ -439,3 +439,70 @@ def qr_svg_to_png(svg: str, *, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+# --- Reading a page's tables and figures back (report page tests) ---
+
+
+def html_rows(html: str) -> list[tuple[dict, list[str]]]:
+    """Every table row of the page, in order: its attributes and its cells' text
+    (th and td, tags dropped, <br> as a space, whitespace collapsed)."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.rows: list[tuple[dict, list[str]]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append((dict(attrs), []))
+            elif tag in ("td", "th") and self.rows:
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append(" ")
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1][1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(html)
+    return parser.rows
+
+
+def html_terms(html: str) -> list[tuple[str, str]]:
+    """Every <dt> of the page with the text of the <dd> after it, whitespace collapsed."""
+    from html.parser import HTMLParser
+
+    class Terms(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.pairs: list[list[str]] = []
+            self.open: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "dt":
+                self.pairs.append([])
+                self.open = []
+            elif tag == "dd" and self.pairs:
+                self.open = []
+
+        def handle_endtag(self, tag):
+            if tag in ("dt", "dd") and self.open is not None:
+                self.pairs[-1].append(" ".join("".join(self.open).split()))
+                self.open = None
+
+        def handle_data(self, data):
+            if self.open is not None:
+                self.open.append(data)
+
+    parser = Terms()
+    parser.feed(html)
+    return [(pair[0], pair[1] if len(pair) > 1 else "") for pair in parser.pairs]

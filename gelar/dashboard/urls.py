@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gelar.dashboard import urls_orders, urls_payments, views
+from gelar.dashboard import urls_inquiries, urls_orders, urls_payments, urls_report, views
 from gelar.pos import urls as urls_pos
 from gelar.pos import urls_ops as urls_pos_ops
 
@@ -37,6 +37,8 @@ urlpatterns = (
     ]
     + urls_orders.urlpatterns
     + urls_payments.urlpatterns
+    + urls_inquiries.urlpatterns
+    + urls_report.urlpatterns
     + urls_pos.urlpatterns
     + urls_pos_ops.urlpatterns
 )

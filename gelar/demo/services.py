@@ -37,7 +37,7 @@ from django.utils.text import slugify
 from gelar.accounts.demo import DEMO_LOGIN_ROWS, DEMO_PASSWORD, demo_accounts_create
 from gelar.catalog.models import Product, ProductImage
 from gelar.common.text import normalize_search_text
-from gelar.demo import data
+from gelar.demo import data, report
 from gelar.demo.images import logo_png, product_image_jpeg
 from gelar.events import services as events
 from gelar.events.models import (
@@ -563,6 +563,8 @@ def demo_delete(*, organizer: Organizer) -> None:
     PosSale.objects.filter(expo__organizer=organizer).delete()
     PosDay.objects.filter(expo__organizer=organizer).delete()
     Ticket.objects.filter(expo__organizer=organizer).delete()
+    # Bulk inquiries protect their expo and exhibitor.
+    report.delete_report_data(organizer=organizer)
     Expo.objects.filter(organizer=organizer).delete()
     # Bottom up, so that each delete is one statement rather than a collection of
     # tens of thousands of objects in memory.
@@ -777,6 +779,9 @@ def demo_load(*, scale: int = 1, reset: bool = False, stdout=None) -> DemoSummar
     _create_venue_2027(organizer=organizer, expo=expo_2027)
     _say(stdout, "Ringing up the booth sales...")
     _create_pos_2021(organizer=organizer, expo=expo_2021, spared=spared)
+    _create_pos_owner(organizer=organizer, expo=expo_2027, owners=owners_businesses, now=now)
+    _say(stdout, "Filling the 2021 report: visits, bulk inquiries, the exhibitors' own reports...")
+    report.create_report_2021(organizer=organizer, expo=expo_2021, spared=spared, now=now)
     return demo_summary(loaded=True, image_files_drawn=drawn, seconds=time.perf_counter() - started)
 
 
@@ -1605,6 +1610,21 @@ POS_SYNCED_AT = "17:30"
 POS_SHORT = {1: 5_000}
 
 
+# The demo owner's booth at the 2027 expo (081200000002, Abon Pak Saufi at A-25): sales
+# rung up earlier today, so that its day closing and reports have something to show.
+# The expo's own days (May 2027) are still to come and the business sold online in
+# 2021, so, like the session on air (demo_on_air), the booth sells on the day the demo
+# is loaded: (minutes before loading, [(product index, quantity)], method, cash given).
+POS_OWNER_KEY_PREFIX = "demo-2027-pos-"
+POS_OWNER_SALES = [
+    (150, [(0, 2)], "cash", 100_000),
+    (115, [(2, 1), (4, 1)], "qris", None),
+    (80, [(1, 1)], "transfer", None),
+    (45, [(3, 3)], "cash", None),
+    (15, [(0, 1), (2, 1)], "cash", 100_000),
+]
+
+
 def _pos_shops(expo: Expo, spared: set[int]) -> list[tuple[Exhibitor, list[Product]]]:
     """The first venue stands (by name) with three products in good stock each."""
     shops = []
@@ -1701,3 +1721,47 @@ def _create_pos_2021(*, organizer: Organizer, expo: Expo, spared: set[int]) -> N
             note=data.DEMO_POS_SHORT_NOTE if index in POS_SHORT else "",
         )
         PosDay.objects.filter(pk=day.pk).update(closed_at=_aware((2021, 11, 24), "18:00", zone))
+
+
+def _create_pos_owner(
+    *, organizer: Organizer, expo: Expo, owners: list[Exhibitor], now: datetime.datetime
+) -> None:
+    """Booth sales of the demo owner whose business has a venue booth at `expo`, made
+    through the till's service (the stock drops); the day is left open for them to close."""
+    booths = Participation.objects.filter(
+        expo=expo,
+        exhibitor__in=owners,
+        status=Participation.Status.ACCEPTED,
+        mode=Participation.Mode.VENUE,
+    ).select_related("exhibitor")
+    for participation in booths:
+        shop = participation.exhibitor
+        products = list(
+            Product.objects.filter(
+                exhibitor=shop, is_active=True, stock__gte=LIVE_MIN_STOCK
+            ).order_by("slug", "pk")
+        )
+        if not products:
+            continue
+        staff = _actor_for(shop, organizer=organizer)
+        found = shop.payment_settings
+        for n, (minutes, lines, method, cash) in enumerate(POS_OWNER_SALES):
+            if (method == "qris" and not found.has_qris) or (
+                method == "transfer" and not found.has_bank_transfer
+            ):
+                method, cash = "cash", None
+            picked = [(products[i % len(products)], quantity) for i, quantity in lines]
+            total = sum(product.price * quantity for product, quantity in picked)
+            sold_at = now - datetime.timedelta(minutes=minutes)
+            sale = pos.pos_sale_record(
+                exhibitor=shop,
+                expo=expo,
+                staff=staff,
+                client_key=f"{POS_OWNER_KEY_PREFIX}{n:03d}",
+                lines=[(product.pk, quantity) for product, quantity in picked],
+                payment_method=method,
+                cash_given=(cash or total) if method == "cash" else None,
+                expected_total=total,
+                now=sold_at,
+            )
+            PosSale.objects.filter(pk=sale.pk).update(received_at=sold_at)

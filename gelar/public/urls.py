@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gelar.public import views
+from gelar.public import views, views_inquiry, views_visit
 
 app_name = "public"
 
@@ -11,9 +11,17 @@ urlpatterns = [
     path("expo/<slug:slug>/cari/", views.search, name="search"),
     path("expo/<slug:slug>/denah/", views.floor_plan, name="floor_plan"),
     path("expo/<slug:slug>/stan/<slug:exhibitor_slug>/", views.booth, name="booth"),
+    # Before the product pages: "grosir" is not taken as a product's slug.
+    path(
+        "expo/<slug:slug>/stan/<slug:exhibitor_slug>/grosir/",
+        views_inquiry.inquiry_new,
+        name="inquiry_new",
+    ),
     path(
         "expo/<slug:slug>/stan/<slug:exhibitor_slug>/<slug:product_slug>/",
         views.product,
         name="product",
     ),
+    path("expo/<slug:slug>/jejak/", views_visit.visit, name="visit"),
+    path("permintaan/<str:token>/", views_inquiry.inquiry, name="inquiry"),
 ]

@@ -15,6 +15,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gelar.catalog.models import Product
@@ -235,12 +236,24 @@ class ReportExport(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # The last sign of life: the request, the claim by a run, each progress update. A
+    # queued or running export silent for a while died with its process (exporting).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
+        constraints = [
+            # One file in the making per expo and kind: two requests at once cannot both
+            # insert one, whatever the database, without locking the expo row.
+            models.UniqueConstraint(
+                fields=["expo", "kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="reportexport_one_working_per_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.expo_id} {self.kind} {self.status}"

@@ -6,6 +6,7 @@ server runs in.
 """
 
 import datetime
+import decimal
 import zoneinfo
 
 from django import template
@@ -97,3 +98,59 @@ def date_range(start, end) -> str:
     if start.year == end.year:
         return f"{dateformat.format(start, 'j F')} – {dateformat.format(end, 'j F Y')}"
     return f"{dateformat.format(start, 'j F Y')} – {dateformat.format(end, 'j F Y')}"
+
+
+# The short forms of Indonesian money talk: ribu, juta, miliar, triliun.
+_SHORT_UNITS = (
+    (10**12, "T", "T"),
+    (10**9, "M", "B"),
+    (10**6, "jt", "M"),
+    (10**3, "rb", "K"),
+)
+
+
+@register.filter
+def rupiah_short(value) -> str:
+    """Rupiah for a chart label: 1250000 -> 'Rp1,3 jt', 350000 -> 'Rp350 rb', 900 -> 'Rp900';
+    in English 'Rp1.3M', 'Rp350K'. One decimal below 100 of the unit, none above, rounded
+    half up; None or junk -> ''."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    english = _is_english()
+    for index, (unit, indonesian_name, english_name) in enumerate(_SHORT_UNITS):
+        if amount < unit:
+            continue
+        scaled = decimal.Decimal(amount) / unit
+        places = decimal.Decimal("1") if scaled >= 100 else decimal.Decimal("0.1")
+        scaled = scaled.quantize(places, rounding=decimal.ROUND_HALF_UP)
+        if scaled >= 1000 and index > 0:
+            # 999.960 rounds to 1000 rb: say 1 jt instead.
+            unit, indonesian_name, english_name = _SHORT_UNITS[index - 1]
+            scaled = decimal.Decimal(1)
+        text = f"{scaled.normalize():f}"
+        if english:
+            return f"{sign}Rp{text}{english_name}"
+        return f"{sign}Rp{text.replace('.', ',')} {indonesian_name}"
+    return f"{sign}Rp{amount}"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share or a growth with one decimal: Decimal('72.5') -> '72,5%' ('72.5%' in English);
+    None (nothing to divide by) -> '–'."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = decimal.Decimal(value)
+    except (TypeError, ValueError, decimal.InvalidOperation):
+        return "–"
+    text = f"{number.quantize(decimal.Decimal('0.1'), rounding=decimal.ROUND_HALF_UP):f}"
+    if not _is_english():
+        text = text.replace(".", ",")
+    return f"{text}%"

@@ -389,14 +389,20 @@ def order_snapshot() -> list[tuple]:
 def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
     from collections import Counter
 
+    from gelar.demo.report import ORDER_KEY_PREFIX
     from gelar.exhibitors.models import ExhibitorMember
     from gelar.orders.models import Checkout, Order
     from gelar.payments.models import Payment, Refund
 
-    # 21 orders in every status and 4 paid orders bought from the Mayor's pins in 2021.
-    assert demo.orders == 25
-    assert "25 orders" in demo.as_text()
-    statuses = Counter(Order.objects.values_list("status", flat=True))
+    # 21 orders in every status and 4 paid orders bought from the Mayor's pins in 2021,
+    # then the 300 completed orders that fill the 2021 report (test_demo_report.py).
+    assert demo.orders == 325
+    assert "325 orders" in demo.as_text()
+    report_checkouts = Checkout.objects.filter(idempotency_key__startswith=ORDER_KEY_PREFIX)
+    shop_orders = Order.objects.exclude(checkout__in=report_checkouts)
+    shop_checkouts = Checkout.objects.exclude(pk__in=report_checkouts)
+    shop_payments = Payment.objects.filter(order__in=shop_orders)
+    statuses = Counter(shop_orders.values_list("status", flat=True))
     assert statuses == {
         "awaiting_payment": 5,
         "paid": 7,
@@ -407,42 +413,42 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         "cancelled": 2,
         "expired": 3,
     }
-    awaiting = Order.objects.filter(status="awaiting_payment")
+    awaiting = shop_orders.filter(status="awaiting_payment")
     assert set(awaiting.values_list("payment_method", flat=True)) == {"qris", "transfer"}
-    assert Counter(Order.objects.values_list("payment_method", flat=True)) == {
+    assert Counter(shop_orders.values_list("payment_method", flat=True)) == {
         "qris": 16,
         "transfer": 7,
         "cash": 2,
     }
     assert set(
-        Order.objects.filter(status="ready_for_pickup").values_list("delivery_method", flat=True)
+        shop_orders.filter(status="ready_for_pickup").values_list("delivery_method", flat=True)
     ) == {"pickup"}
     # Cash on pick-up: one paid and collected, one set aside to be paid at the hand-over.
     assert {
         (status, paid_at is None)
-        for status, paid_at in Order.objects.filter(payment_method="cash").values_list(
+        for status, paid_at in shop_orders.filter(payment_method="cash").values_list(
             "status", "paid_at"
         )
     } == {("completed", False), ("ready_for_pickup", True)}
     # Unpaid orders stay reserved while somebody looks at the demo.
     now = datetime.datetime.now(tz=WIB)
     assert not awaiting.filter(reserved_until__lt=now + datetime.timedelta(days=2)).exists()
-    assert not Order.objects.filter(status="shipped", tracking_number="").exists()
-    assert not Order.objects.filter(status="cancelled", cancel_reason="").exists()
-    assert not Order.objects.filter(status="expired", cancelled_at__isnull=True).exists()
-    assert not Order.objects.filter(status="expired", reserved_until__gt=now).exists()
+    assert not shop_orders.filter(status="shipped", tracking_number="").exists()
+    assert not shop_orders.filter(status="cancelled", cancel_reason="").exists()
+    assert not shop_orders.filter(status="expired", cancelled_at__isnull=True).exists()
+    assert not shop_orders.filter(status="expired", reserved_until__gt=now).exists()
     # Transfers carry a unique code; the total adds up.
-    for order in Order.objects.filter(payment_method="transfer"):
+    for order in shop_orders.filter(payment_method="transfer"):
         assert 1 <= order.unique_code <= 999
         assert order.total == order.subtotal + order.unique_code
     # Every order past payment has its confirmed payment, for the exact total.
-    paid = Order.objects.exclude(status__in=["awaiting_payment", "cancelled", "expired"]).filter(
+    paid = shop_orders.exclude(status__in=["awaiting_payment", "cancelled", "expired"]).filter(
         paid_at__isnull=False
     )
     # ... and so has the order cancelled after payment, refunded in full since.
     assert paid.count() == 14
-    assert Payment.objects.filter(status="confirmed").count() == 14
-    refunded = Payment.objects.get(order__status="cancelled")
+    assert shop_payments.filter(status="confirmed").count() == 14
+    refunded = shop_payments.get(order__status="cancelled")
     assert refunded.status == "refunded"
     refund = Refund.objects.get()
     assert (refund.order_id, refund.amount, refund.method) == (
@@ -461,9 +467,9 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         assert payment.confirmed_by is not None
         assert order.paid_at is not None and order.paid_at > order.created_at
     # One cart across two booths.
-    assert Checkout.objects.count() == 24
-    assert Checkout.objects.filter(orders__isnull=False).distinct().count() == 24
-    two_booths = [c for c in Checkout.objects.all() if c.orders.count() == 2]
+    assert shop_checkouts.count() == 24
+    assert shop_checkouts.filter(orders__isnull=False).distinct().count() == 24
+    two_booths = [c for c in shop_checkouts.all() if c.orders.count() == 2]
     assert len(two_booths) == 1
     # Both demo owners see orders in their dashboards; the one still waiting for the
     # 2027 decision sells in the 2021 expo's virtual mall.
@@ -477,7 +483,7 @@ def test_orders_cover_every_status_both_payment_paths_and_the_demo_owners(demo):
         "pekalongan-hybrid-expo-2027"
     }
     assert set(by_phone.orders.values_list("status", flat=True)) == set(statuses)
-    for checkout in Checkout.objects.all():
+    for checkout in shop_checkouts.all():
         assert checkout.buyer_whatsapp.startswith("62")
         assert checkout.buyer_email == "" or checkout.buyer_email.endswith("@contoh.id")
         assert checkout.idempotency_key.startswith("gelar-demo-order-")
@@ -581,11 +587,11 @@ def test_reset_reloads_the_same_orders_and_payment_settings(demo):
     counts = (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count())
 
     rebuilt = demo_load(scale=1, reset=True)
-    assert rebuilt.orders == 25
+    assert rebuilt.orders == 325
     assert order_snapshot() == before
     assert snapshot() == stock
     assert (Checkout.objects.count(), OrderLine.objects.count(), Payment.objects.count()) == counts
-    assert Order.objects.count() == 25
+    assert Order.objects.count() == 325
     assert (
         sorted(ExhibitorPaymentSettings.objects.values_list("qris_payload", flat=True))
         == qris_before

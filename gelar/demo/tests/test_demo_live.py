@@ -235,6 +235,6 @@ def test_reset_deletes_and_rebuilds_the_live_rows(demo):
 
     assert counts() == (11, 4, 2, 34, 1, 13, 120, 4)
     rebuilt = demo_load(scale=1, reset=True)
-    assert rebuilt.loaded and rebuilt.orders == 25
+    assert rebuilt.loaded and rebuilt.orders == 325
     assert counts() == (11, 4, 2, 34, 1, 13, 120, 4)
     assert AgendaSession.objects.filter(title=data.LIVE_ON_AIR_TITLE).count() == 1

@@ -300,7 +300,8 @@ def test_the_expo_home_is_light(client, db):
     page = client.get(f"/expo/{world.expo.slug}/").content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', page)
     weight = len(page) + sum(Path(finders.find(a.decode())).stat().st_size for a in assets)
-    assert assets == [b"css/gelar.css"]
+    # The stylesheet and the visit beacon (static/js/visit.js, under 1 KB).
+    assert assets == [b"css/gelar.css", b"js/visit.js"]
     assert weight < 60_000
 
 
