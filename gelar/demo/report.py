@@ -406,6 +406,35 @@ def _buyer(rng: random.Random, n: int) -> orders.BuyerInfo:
     return orders.BuyerInfo(name=f"{first} {last}", whatsapp=whatsapp, email=email)
 
 
+def _lines(model, parent: str, parents: list, plans: list[dict]) -> list:
+    """The lines (OrderLine or PosSaleLine) of each order or sale, at the listed price:
+    `parent` names the field that points to it; plans[i]["lines"] are parents[i]'s
+    (product, quantity)."""
+    return [
+        model(
+            **{parent: owner},
+            product=product,
+            product_name=product.name,
+            unit_price=product.price,
+            quantity=quantity,
+            line_total=product.price * quantity,
+        )
+        for owner, plan in zip(parents, plans, strict=True)
+        for product, quantity in plan["lines"]
+    ]
+
+
+def _take_stock(plans: list[dict]) -> None:
+    """Take what the plans sold off the products' stock, by product in order of key;
+    conditional, like the checkout's: never below zero."""
+    sold: dict[int, int] = {}
+    for plan in plans:
+        for product, quantity in plan["lines"]:
+            sold[product.pk] = sold.get(product.pk, 0) + quantity
+    for pk, quantity in sorted(sold.items()):
+        Product.objects.filter(pk=pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+
+
 def _create_orders(*, expo: Expo, exhibitors: list[Exhibitor]) -> None:
     """ORDERS paid orders, written in bulk as checkout_submit and payment_confirm would
     have left them (300 through the services take ~9 s, the demo's budget): one
@@ -539,19 +568,7 @@ def _create_orders(*, expo: Expo, exhibitors: list[Exhibitor]) -> None:
     # created_at is the time of the INSERT; these were placed in 2021.
     Checkout.objects.bulk_update(checkouts, ["created_at"], batch_size=BULK_BATCH)
     OrderLine.objects.bulk_create(
-        [
-            OrderLine(
-                order=order,
-                product=product,
-                product_name=product.name,
-                unit_price=product.price,
-                quantity=quantity,
-                line_total=product.price * quantity,
-            )
-            for order, plan in zip(placed_orders, plans, strict=True)
-            for product, quantity in plan["lines"]
-        ],
-        batch_size=BULK_BATCH,
+        _lines(OrderLine, "order", placed_orders, plans), batch_size=BULK_BATCH
     )
     Payment.objects.bulk_create(
         [
@@ -567,13 +584,7 @@ def _create_orders(*, expo: Expo, exhibitors: list[Exhibitor]) -> None:
         ],
         batch_size=BULK_BATCH,
     )
-    sold: dict[int, int] = {}
-    for plan in plans:
-        for product, quantity in plan["lines"]:
-            sold[product.pk] = sold.get(product.pk, 0) + quantity
-    for pk, quantity in sorted(sold.items()):
-        # Conditional, like the checkout's: never below zero.
-        Product.objects.filter(pk=pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    _take_stock(plans)
 
 
 def _create_booth_sales(*, organizer: Organizer, expo: Expo, exhibitors: list[Exhibitor]) -> None:
@@ -670,26 +681,9 @@ def _create_booth_sales(*, organizer: Organizer, expo: Expo, exhibitors: list[Ex
         sale.number = f"K{sale.exhibitor_id}-{sale.pk:06d}"
     PosSale.objects.bulk_update(sales, ["number"], batch_size=BULK_BATCH)
     PosSaleLine.objects.bulk_create(
-        [
-            PosSaleLine(
-                sale=sale,
-                product=product,
-                product_name=product.name,
-                unit_price=product.price,
-                quantity=quantity,
-                line_total=product.price * quantity,
-            )
-            for sale, plan in zip(sales, plans, strict=True)
-            for product, quantity in plan["lines"]
-        ],
-        batch_size=BULK_BATCH,
+        _lines(PosSaleLine, "sale", sales, plans), batch_size=BULK_BATCH
     )
-    sold: dict[int, int] = {}
-    for plan in plans:
-        for product, quantity in plan["lines"]:
-            sold[product.pk] = sold.get(product.pk, 0) + quantity
-    for pk, quantity in sorted(sold.items()):
-        Product.objects.filter(pk=pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    _take_stock(plans)
 
 
 def _booth_staff(*, organizer: Organizer, exhibitor_ids: list[int]) -> dict[int, object]:

@@ -1760,7 +1760,11 @@ def _create_pos_owner(
                 client_key=f"{POS_OWNER_KEY_PREFIX}{n:03d}",
                 lines=[(product.pk, quantity) for product, quantity in picked],
                 payment_method=method,
-                cash_given=(cash or total) if method == "cash" else None,
+                # A note as given where it covers the total (at a larger scale the
+                # products differ), else the exact amount.
+                cash_given=(cash if cash and cash >= total else total)
+                if method == "cash"
+                else None,
                 expected_total=total,
                 now=sold_at,
             )

@@ -201,6 +201,17 @@ def report_tables(report: dict) -> list[Table]:
     ]
 
 
+def _venue_line(expo) -> str:
+    """ "Gedung Kesenian, Kota Pekalongan": the venue and its region, either may be blank."""
+    venue_region = expo.venue_region.name if expo.venue_region_id else ""
+    return ", ".join(filter(None, [expo.venue_name, venue_region]))
+
+
+def _section(title: str, *figures: tuple) -> list[list]:
+    """The summary's rows of one section: (figure, value) pairs under its title."""
+    return [[title, figure, value] for figure, value in figures]
+
+
 def _summary(report: dict) -> Table:
     expo = report["expo"]
     visitors = report["visitors"]
@@ -211,69 +222,78 @@ def _summary(report: dict) -> Table:
     naik = report["naik_kelas"]
     channels = {row["code"]: row for row in report["channels"]}
     online, venue = channels["online"], channels["venue"]
-    section_expo = _("Expo")
-    section_visitors = _("Visitors")
-    section_sales = _("Sales on the platform (retail)")
-    section_bulk = _("Bulk inquiries (B2B)")
-    section_own = _("Self-reported by exhibitors")
-    section_exhibitors = _("Exhibitors")
-    section_naik = _("Naik kelas")
-    venue_region = expo.venue_region.name if expo.venue_region_id else ""
     rows = [
-        [section_expo, _("Expo"), expo.name],
-        [section_expo, _("Organizer"), expo.organizer.name],
-        [section_expo, _("Venue"), ", ".join(filter(None, [expo.venue_name, venue_region]))],
-        [section_expo, _("First day"), expo.start_date],
-        [section_expo, _("Last day"), expo.end_date],
-        [section_expo, _("Time zone"), f"{report['time_zone']} ({zone_label(report)})"],
-        [section_expo, _in_zone(_("Generated at"), report), _local(report["generated_at"], report)],
-        [section_visitors, _("Unique online visitors"), visitors["online_unique"]],
-        [section_visitors, _("Online visitor-days"), visitors["online_visits"]],
-        [section_visitors, _("Peak concurrent stream viewers"), visitors["peak_viewers"]],
-        [
-            section_visitors,
-            _in_zone(_("Peak viewers at"), report),
-            _local(visitors["peak_viewers_at"], report),
-        ],
-        [section_visitors, _("Venue tickets issued"), visitors["venue_tickets"]],
-        [section_visitors, _("Visitors admitted at the venue"), visitors["venue_admitted"]],
-        [section_visitors, _("Inside the venue now"), visitors["venue_inside"]],
-        [section_visitors, _("Capacity of the current slot"), visitors["venue_capacity_now"]],
-        [section_visitors, _("Admitted today"), visitors["venue_admitted_today"]],
-        [section_sales, _("Retail omzet (Rp)"), Rupiah(retail["omzet"])],
-        [section_sales, _("Retail orders"), retail["orders"]],
-        [section_sales, _("Retail items sold"), retail["items"]],
-        [section_sales, _("Online omzet (Rp)"), Rupiah(online["omzet"])],
-        [section_sales, _("Online share (%)"), _percent(online["share"])],
-        [section_sales, _("Online share planned (%)"), Percent(online["planned"])],
-        [section_sales, _("Venue omzet (Rp)"), Rupiah(venue["omzet"])],
-        [section_sales, _("Venue share (%)"), _percent(venue["share"])],
-        [section_sales, _("Venue share planned (%)"), Percent(venue["planned"])],
-        [section_bulk, _("Inquiries"), bulk["inquiries"]],
-        [section_bulk, _("New"), bulk["new"]],
-        [section_bulk, _("Answered"), bulk["answered"]],
-        [section_bulk, _("Quoted"), bulk["quoted"]],
-        [section_bulk, _("Won"), bulk["won"]],
-        [section_bulk, _("Lost"), bulk["lost"]],
-        [section_bulk, _("Quoted value (Rp)"), Rupiah(bulk["quoted_value"])],
-        [section_bulk, _("Won value (Rp)"), Rupiah(bulk["won_value"])],
-        [section_own, _("Exhibitors who reported"), own["reports"]],
-        [section_own, _("Sales by WhatsApp (Rp)"), Rupiah(own["whatsapp"])],
-        [section_own, _("Sales on marketplaces (Rp)"), Rupiah(own["marketplace"])],
-        [section_own, _("Other sales after the expo (Rp)"), Rupiah(own["after"])],
-        [section_own, _("Self-reported sales (Rp)"), Rupiah(own["total"])],
-        [section_exhibitors, _("Exhibitors"), exhibitors["total"]],
-        [section_exhibitors, _("At the venue"), exhibitors["venue"]],
-        [section_exhibitors, _("Online only"), exhibitors["online"]],
-        [section_exhibitors, _("Provinces"), exhibitors["provinces"]],
-        [section_exhibitors, _("Products on sale"), exhibitors["products"]],
-        [section_naik, _("Exhibitors who reported"), naik["reports"]],
-        [section_naik, _("Grew against their usual month"), naik["grew"]],
-        [section_naik, _("Median turnover growth (%)"), _percent(naik["growth_median"])],
-        [section_naik, _("Opened a new sales channel"), naik["new_channels"]],
-        [section_naik, _("Obtained a new licence"), naik["licences_new"]],
-        [section_naik, _("Took part in an earlier expo"), naik["returning"]],
-        [section_naik, _("Sold more than at their previous expo"), naik["grew_vs_previous"]],
+        *_section(
+            _("Expo"),
+            (_("Expo"), expo.name),
+            (_("Organizer"), expo.organizer.name),
+            (_("Venue"), _venue_line(expo)),
+            (_("First day"), expo.start_date),
+            (_("Last day"), expo.end_date),
+            (_("Time zone"), f"{report['time_zone']} ({zone_label(report)})"),
+            (_in_zone(_("Generated at"), report), _local(report["generated_at"], report)),
+        ),
+        *_section(
+            _("Visitors"),
+            (_("Unique online visitors"), visitors["online_unique"]),
+            (_("Online visitor-days"), visitors["online_visits"]),
+            (_("Peak concurrent stream viewers"), visitors["peak_viewers"]),
+            (_in_zone(_("Peak viewers at"), report), _local(visitors["peak_viewers_at"], report)),
+            (_("Venue tickets issued"), visitors["venue_tickets"]),
+            (_("Visitors admitted at the venue"), visitors["venue_admitted"]),
+            (_("Inside the venue now"), visitors["venue_inside"]),
+            (_("Capacity of the current slot"), visitors["venue_capacity_now"]),
+            (_("Admitted today"), visitors["venue_admitted_today"]),
+        ),
+        *_section(
+            _("Sales on the platform (retail)"),
+            (_("Retail omzet (Rp)"), Rupiah(retail["omzet"])),
+            (_("Retail orders"), retail["orders"]),
+            (_("Retail items sold"), retail["items"]),
+            (_("Online omzet (Rp)"), Rupiah(online["omzet"])),
+            (_("Online share (%)"), _percent(online["share"])),
+            (_("Online share planned (%)"), Percent(online["planned"])),
+            (_("Venue omzet (Rp)"), Rupiah(venue["omzet"])),
+            (_("Venue share (%)"), _percent(venue["share"])),
+            (_("Venue share planned (%)"), Percent(venue["planned"])),
+        ),
+        *_section(
+            _("Bulk inquiries (B2B)"),
+            (_("Inquiries"), bulk["inquiries"]),
+            (_("New"), bulk["new"]),
+            (_("Answered"), bulk["answered"]),
+            (_("Quoted"), bulk["quoted"]),
+            (_("Won"), bulk["won"]),
+            (_("Lost"), bulk["lost"]),
+            (_("Quoted value (Rp)"), Rupiah(bulk["quoted_value"])),
+            (_("Won value (Rp)"), Rupiah(bulk["won_value"])),
+        ),
+        *_section(
+            _("Self-reported by exhibitors"),
+            (_("Exhibitors who reported"), own["reports"]),
+            (_("Sales by WhatsApp (Rp)"), Rupiah(own["whatsapp"])),
+            (_("Sales on marketplaces (Rp)"), Rupiah(own["marketplace"])),
+            (_("Other sales after the expo (Rp)"), Rupiah(own["after"])),
+            (_("Self-reported sales (Rp)"), Rupiah(own["total"])),
+        ),
+        *_section(
+            _("Exhibitors"),
+            (_("Exhibitors"), exhibitors["total"]),
+            (_("At the venue"), exhibitors["venue"]),
+            (_("Online only"), exhibitors["online"]),
+            (_("Provinces"), exhibitors["provinces"]),
+            (_("Products on sale"), exhibitors["products"]),
+        ),
+        *_section(
+            _("Naik kelas"),
+            (_("Exhibitors who reported"), naik["reports"]),
+            (_("Grew against their usual month"), naik["grew"]),
+            (_("Median turnover growth (%)"), _percent(naik["growth_median"])),
+            (_("Opened a new sales channel"), naik["new_channels"]),
+            (_("Obtained a new licence"), naik["licences_new"]),
+            (_("Took part in an earlier expo"), naik["returning"]),
+            (_("Sold more than at their previous expo"), naik["grew_vs_previous"]),
+        ),
     ]
     return Table(
         "summary",
@@ -316,46 +336,67 @@ def _channels(report: dict) -> Table:
     )
 
 
-def _sales_columns(first: Column) -> list[Column]:
+def _split_columns(width: int) -> list[Column]:
+    """Online, venue and their sum, in Rupiah."""
     return [
-        first,
-        Column("exhibitors", _("Exhibitors"), 12),
-        Column("online", _("Online (Rp)"), 18),
-        Column("venue", _("Venue (Rp)"), 18),
-        Column("omzet", _("Omzet (Rp)"), 18),
-        Column("orders", _("Orders"), 10),
-        Column("share", _("Share (%)"), 12),
+        Column("online", _("Online (Rp)"), width),
+        Column("venue", _("Venue (Rp)"), width),
+        Column("omzet", _("Omzet (Rp)"), width),
     ]
 
 
-def _sales_row(name: str, row: dict) -> list:
+def _split_cells(row: dict) -> list:
+    return [Rupiah(row["online"]), Rupiah(row["venue"]), Rupiah(row["omzet"])]
+
+
+def _turnover_columns() -> list[Column]:
+    """The exhibitor's own turnover before and since the expo, and its growth."""
     return [
-        name,
-        row["exhibitors"],
-        Rupiah(row["online"]),
-        Rupiah(row["venue"]),
-        Rupiah(row["omzet"]),
-        row["orders"],
-        _percent(row["share"]),
+        Column("turnover_before", _("Usual monthly turnover (Rp)"), 18),
+        Column("turnover_after", _("Monthly turnover since (Rp)"), 18),
+        Column("growth", _("Turnover growth (%)"), 12),
     ]
+
+
+def _turnover_cells(row: dict) -> list:
+    return [
+        _rupiah(row["turnover_before"]),
+        _rupiah(row["turnover_after"]),
+        _percent(row["growth"]),
+    ]
+
+
+def _group_table(key: str, title: str, name: str, rows: list[dict]) -> Table:
+    """Sales by a group of exhibitors (a category, a province)."""
+    return Table(
+        key,
+        title,
+        [
+            Column("name", name, 28),
+            Column("exhibitors", _("Exhibitors"), 12),
+            *_split_columns(18),
+            Column("orders", _("Orders"), 10),
+            Column("share", _("Share (%)"), 12),
+        ],
+        [
+            [
+                row["name"],
+                row["exhibitors"],
+                *_split_cells(row),
+                row["orders"],
+                _percent(row["share"]),
+            ]
+            for row in rows
+        ],
+    )
 
 
 def _categories(report: dict) -> Table:
-    return Table(
-        "categories",
-        _("Categories"),
-        _sales_columns(Column("name", _("Category"), 28)),
-        [_sales_row(row["name"], row) for row in report["by_category"]],
-    )
+    return _group_table("categories", _("Categories"), _("Category"), report["by_category"])
 
 
 def _regions(report: dict) -> Table:
-    return Table(
-        "regions",
-        _("Regions"),
-        _sales_columns(Column("name", _("Province"), 28)),
-        [_sales_row(row["name"], row) for row in report["by_region"]],
-    )
+    return _group_table("regions", _("Regions"), _("Province"), report["by_region"])
 
 
 def _exhibitors(report: dict) -> Table:
@@ -370,18 +411,14 @@ def _exhibitors(report: dict) -> Table:
                 row["regency"],
                 _mode(row["mode"]),
                 row["booth"],
-                Rupiah(row["online"]),
-                Rupiah(row["venue"]),
-                Rupiah(row["omzet"]),
+                *_split_cells(row),
                 row["orders"],
                 row["items"],
                 row["booth_visits"],
                 row["inquiries"],
                 Rupiah(row["bulk_won"]),
                 _rupiah(row["self_reported"]),
-                _rupiah(row["turnover_before"]),
-                _rupiah(row["turnover_after"]),
-                _percent(row["growth"]),
+                *_turnover_cells(row),
                 _percent(row["expo_vs_month"]),
                 previous.name if previous is not None else "",
                 _rupiah(row["previous_omzet"]),
@@ -400,18 +437,14 @@ def _exhibitors(report: dict) -> Table:
             Column("regency", _("Regency or city"), 22),
             Column("mode", _("Mode"), 14),
             Column("booth", _("Booth"), 8),
-            Column("online", _("Online (Rp)"), 16),
-            Column("venue", _("Venue (Rp)"), 16),
-            Column("omzet", _("Omzet (Rp)"), 16),
+            *_split_columns(16),
             Column("orders", _("Orders"), 9),
             Column("items", _("Items"), 9),
             Column("booth_visits", _("Booth visits"), 11),
             Column("inquiries", _("Bulk inquiries"), 11),
             Column("bulk_won", _("Bulk won (Rp)"), 16),
             Column("self_reported", _("Self-reported (Rp)"), 16),
-            Column("turnover_before", _("Usual monthly turnover (Rp)"), 18),
-            Column("turnover_after", _("Monthly turnover since (Rp)"), 18),
-            Column("growth", _("Turnover growth (%)"), 12),
+            *_turnover_columns(),
             Column("expo_vs_month", _("Expo against a usual month (%)"), 14),
             Column("previous_expo", _("Previous expo"), 28),
             Column("previous_omzet", _("At the previous expo (Rp)"), 18),
@@ -429,9 +462,7 @@ def _days(report: dict, days: list[dict] | None = None) -> Table:
         _("Daily"),
         [
             Column("day", _("Day"), 12),
-            Column("online", _("Online (Rp)"), 18),
-            Column("venue", _("Venue (Rp)"), 18),
-            Column("omzet", _("Omzet (Rp)"), 18),
+            *_split_columns(18),
             Column("orders", _("Orders"), 10),
             Column("visitors", _("Online visitors"), 14),
             Column("admitted", _("Admitted at the venue"), 14),
@@ -439,9 +470,7 @@ def _days(report: dict, days: list[dict] | None = None) -> Table:
         [
             [
                 row["day"],
-                Rupiah(row["online"]),
-                Rupiah(row["venue"]),
-                Rupiah(row["omzet"]),
+                *_split_cells(row),
                 row["orders"],
                 row["visitors"],
                 row["admitted"],
@@ -457,21 +486,10 @@ def _hours(report: dict) -> Table:
         _("Hourly"),
         [
             Column("hour", _in_zone(_("Hour"), report), 12),
-            Column("online", _("Online (Rp)"), 18),
-            Column("venue", _("Venue (Rp)"), 18),
-            Column("omzet", _("Omzet (Rp)"), 18),
+            *_split_columns(18),
             Column("orders", _("Orders"), 10),
         ],
-        [
-            [
-                Hour(row["hour"]),
-                Rupiah(row["online"]),
-                Rupiah(row["venue"]),
-                Rupiah(row["omzet"]),
-                row["orders"],
-            ]
-            for row in report["by_hour"]
-        ],
+        [[Hour(row["hour"]), *_split_cells(row), row["orders"]] for row in report["by_hour"]],
     )
 
 
@@ -484,20 +502,10 @@ def _top_products(report: dict) -> Table:
             Column("product", _("Product"), 34),
             Column("exhibitor", _("Exhibitor"), 28),
             Column("quantity", _("Quantity"), 10),
-            Column("online", _("Online (Rp)"), 16),
-            Column("venue", _("Venue (Rp)"), 16),
-            Column("omzet", _("Omzet (Rp)"), 16),
+            *_split_columns(16),
         ],
         [
-            [
-                rank,
-                row["name"],
-                row["exhibitor"],
-                row["quantity"],
-                Rupiah(row["online"]),
-                Rupiah(row["venue"]),
-                Rupiah(row["omzet"]),
-            ]
+            [rank, row["name"], row["exhibitor"], row["quantity"], *_split_cells(row)]
             for rank, row in enumerate(report["top_products"], start=1)
         ],
     )
@@ -565,9 +573,7 @@ def _self_reported(report: dict) -> Table:
             Rupiah(row["omzet"]),
             Rupiah(row["self_reported"]),
             Rupiah(row["omzet"] + row["self_reported"]),
-            _rupiah(row["turnover_before"]),
-            _rupiah(row["turnover_after"]),
-            _percent(row["growth"]),
+            *_turnover_cells(row),
         ]
         for row in report["by_exhibitor"]
         if row["self_reported"] is not None
@@ -581,9 +587,7 @@ def _self_reported(report: dict) -> Table:
             Column("platform", _("On the platform (Rp)"), 18),
             Column("self_reported", _("Self-reported (Rp)"), 18),
             Column("together", _("Together (Rp)"), 18),
-            Column("turnover_before", _("Usual monthly turnover (Rp)"), 18),
-            Column("turnover_after", _("Monthly turnover since (Rp)"), 18),
-            Column("growth", _("Turnover growth (%)"), 12),
+            *_turnover_columns(),
         ],
         rows,
     )
@@ -866,7 +870,7 @@ def _pdf_table(table: Table, styles: dict, *, empty: str) -> list:
         widths[i] = max(room, 0) * table.columns[i].width / weights
     cell = ParagraphStyle("cell_sized", parent=styles["cell"], fontSize=size, leading=size + 1.5)
     head = ParagraphStyle("head_sized", parent=styles["head"], fontSize=size, leading=size + 1.5)
-    data = [[Paragraph(escape(_latin1(column.title)), head) for column in table.columns]]
+    data = [[_p(column.title, head) for column in table.columns]]
     for row in table.rows:
         data.append(
             [
@@ -921,6 +925,36 @@ def _channel_legend(report: dict) -> list[tuple]:
     return [(ONLINE_COLOUR, labels["online"]), (VENUE_COLOUR, labels["venue"])]
 
 
+def _font(labels, size: float) -> None:
+    labels.fontName = "Helvetica"
+    labels.fontSize = size
+
+
+def _add_chart(drawing: Drawing, chart, bars: tuple, legend: list[tuple]) -> Drawing:
+    """The chart with its bars in these colours, and the legend at the top right."""
+    for index, colour in enumerate(bars):
+        chart.bars[index].fillColor = colour
+    chart.bars.strokeColor = None
+    drawing.add(chart)
+    drawing.add(_legend(CONTENT_WIDTH, drawing.height - 8, legend))
+    return drawing
+
+
+def _add_split_chart(
+    drawing: Drawing, chart, report: dict, rows: list[dict], *, names: list[str], sizes: tuple
+) -> Drawing:
+    """Online and venue omzet of each row stacked in a bar; sizes: of the names, the
+    values."""
+    chart.data = [[row["online"] for row in rows], [row["venue"] for row in rows]]
+    chart.categoryAxis.categoryNames = names
+    chart.categoryAxis.style = "stacked"
+    _font(chart.categoryAxis.labels, sizes[0])
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = _axis_rupiah
+    _font(chart.valueAxis.labels, sizes[1])
+    return _add_chart(drawing, chart, (ONLINE_COLOUR, VENUE_COLOUR), _channel_legend(report))
+
+
 def _pdf_days(report: dict) -> list[dict]:
     """The days the PDF shows: the expo's own, and any other with a sale, a visitor or an
     admission. A closed expo stays open as a virtual mall, so a late order would otherwise
@@ -946,32 +980,13 @@ def _days_chart(report: dict) -> Drawing | None:
     chart = VerticalBarChart()
     chart.x, chart.y = 72, 45
     chart.width, chart.height = CONTENT_WIDTH - 82, 130
-    chart.data = [[row["online"] for row in days], [row["venue"] for row in days]]
-    # The year only when the days span more than one (a late order at a closed expo).
-    label = "j M" if len({row["day"].year for row in days}) == 1 else "j M Y"
-    chart.categoryAxis.categoryNames = [dateformat.format(row["day"], label) for row in days]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 7
     if len(days) > 10:
         chart.categoryAxis.labels.angle = 45
         chart.categoryAxis.labels.boxAnchor = "ne"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = _axis_rupiah
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 7
-    chart.bars[0].fillColor = ONLINE_COLOUR
-    chart.bars[1].fillColor = VENUE_COLOUR
-    chart.bars.strokeColor = None
-    drawing.add(chart)
-    drawing.add(
-        _legend(
-            CONTENT_WIDTH,
-            drawing.height - 8,
-            _channel_legend(report),
-        )
-    )
-    return drawing
+    # The year only when the days span more than one (a late order at a closed expo).
+    label = "j M" if len({row["day"].year for row in days}) == 1 else "j M Y"
+    names = [dateformat.format(row["day"], label) for row in days]
+    return _add_split_chart(drawing, chart, report, days, names=names, sizes=(7, 7))
 
 
 def _channels_chart(report: dict) -> Drawing:
@@ -987,29 +1002,16 @@ def _channels_chart(report: dict) -> Drawing:
         [float(row["share"] or 0) for row in channels],
     ]
     chart.categoryAxis.categoryNames = [_latin1(str(row["label"])) for row in channels]
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 8
+    _font(chart.categoryAxis.labels, 8)
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labelTextFormat = "%d%%"
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 7
-    chart.bars[0].fillColor = PLANNED_COLOUR
-    chart.bars[1].fillColor = ONLINE_COLOUR
-    chart.bars.strokeColor = None
+    _font(chart.valueAxis.labels, 7)
     chart.barLabelFormat = lambda value: f"{formats.number_format(Decimal(str(value)), 1)}%"
-    chart.barLabels.fontName = "Helvetica"
-    chart.barLabels.fontSize = 7
+    _font(chart.barLabels, 7)
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
-    drawing.add(chart)
-    drawing.add(
-        _legend(
-            CONTENT_WIDTH,
-            drawing.height - 8,
-            [(ONLINE_COLOUR, _("Actual")), (PLANNED_COLOUR, _("Planned"))],
-        )
-    )
-    return drawing
+    legend = [(ONLINE_COLOUR, _("Actual")), (PLANNED_COLOUR, _("Planned"))]
+    return _add_chart(drawing, chart, (PLANNED_COLOUR, ONLINE_COLOUR), legend)
 
 
 def _ranking_chart(report: dict, rows: list[dict], title: str) -> Drawing | None:
@@ -1024,27 +1026,8 @@ def _ranking_chart(report: dict, rows: list[dict], title: str) -> Drawing | None
     chart.x, chart.y = 150, 20
     chart.width, chart.height = CONTENT_WIDTH - 160, bar * len(rows)
     rows = list(reversed(rows))
-    chart.data = [[row["online"] for row in rows], [row["venue"] for row in rows]]
-    chart.categoryAxis.categoryNames = [_latin1(row["name"])[:34] for row in rows]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 7.5
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = _axis_rupiah
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.bars[0].fillColor = ONLINE_COLOUR
-    chart.bars[1].fillColor = VENUE_COLOUR
-    chart.bars.strokeColor = None
-    drawing.add(chart)
-    drawing.add(
-        _legend(
-            CONTENT_WIDTH,
-            drawing.height - 8,
-            _channel_legend(report),
-        )
-    )
-    return drawing
+    names = [_latin1(row["name"])[:34] for row in rows]
+    return _add_split_chart(drawing, chart, report, rows, names=names, sizes=(7.5, 6.5))
 
 
 def key_figures(report: dict) -> list[tuple[str, str, str]]:
@@ -1123,7 +1106,7 @@ def _key_figures_table(report: dict, styles: dict) -> PdfTable:
         cells.append(
             [
                 _p(label, styles["figure_label"]),
-                Paragraph(escape(_latin1(value)), styles["figure_value"]),
+                _p(value, styles["figure_value"]),
                 _p(note, styles["figure_label"]),
             ]
         )
@@ -1404,12 +1387,11 @@ def cover_lines(report: dict) -> dict:
     expo = report["expo"]
     zone = report["time_zone"]
     generated = report["generated_at"]
-    venue_region = expo.venue_region.name if expo.venue_region_id else ""
     return {
         "title": _("Expo results report"),
         "expo": expo.name,
         "dates": date_range(expo.start_date, expo.end_date),
-        "venue": ", ".join(filter(None, [expo.venue_name, venue_region])),
+        "venue": _venue_line(expo),
         "organizer": expo.organizer.name,
         "generated": _("Generated on %(date)s at %(time)s")
         % {"date": tanggal(generated, zone), "time": jam(generated, zone)},

@@ -5,8 +5,6 @@ while the expo is live and shows a new paid order, the exhibitors' pages, escapi
 an empty expo, and a number of queries that does not grow with the exhibitors.
 """
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +15,10 @@ from django.utils.translation import ngettext
 
 from gelar.console import views_report
 from gelar.events.models import Expo, OrganizerMember
-from gelar.live.models import Pin, ViewerSample
 from gelar.orders.models import Order
-from gelar.reports.models import BoothVisit, Inquiry, Outcome
-from gelar.reports.tests.fixtures import NOW, _order, _sale, report_fixture
+from gelar.reports.tests.fixtures import NOW, _order, busy_expo, report_fixture
 from gelar.testing import (
     at,
-    build_expo,
     html_rows,
     html_terms,
     make_exhibitor,
@@ -505,49 +500,8 @@ def test_an_expo_without_anything_yet(client):
 
 
 def _busy_expo(exhibitors: int, suffix: str):
-    """build_expo with `exhibitors` more exhibitors, each with a paid order, a booth
-    sale, a booth visit, an inquiry, an outcome, and a pin in their own live session."""
-    world = build_expo(extra_exhibitors=exhibitors, suffix=suffix, status=Expo.Status.LIVE)
-    earlier = make_expo(
-        organizer=world.expo.organizer,
-        start_date=datetime.date(2020, 11, 1),
-        end_date=datetime.date(2020, 11, 2),
-    )
-    cashier = make_user(email=f"kasir{suffix}@example.com")
-    sessions = list(world.expo.sessions.filter(title__startswith="Sesi").order_by("pk"))
-    for exhibitor, session in zip(world.exhibitors, sessions, strict=True):
-        product = exhibitor.products.first()
-        make_participation(expo=earlier, exhibitor=exhibitor)
-        pin = Pin.objects.create(session=session, product=product, pinned_at=session.starts_at)
-        ViewerSample.objects.create(session=session, at=session.starts_at, viewers=10)
-        _order(world.expo, exhibitor, Order.Status.PAID, [(product, 1, pin)], paid_at=at(24, 10))
-        _sale(world.expo, exhibitor, cashier, at(25, 11), [(product, 2, 0)])
-        BoothVisit.objects.create(
-            expo=world.expo,
-            exhibitor=exhibitor,
-            visitor="x" * 64,
-            day=datetime.date(2021, 11, 24),
-            first_seen=at(24, 9),
-        )
-        Inquiry.objects.create(
-            expo=world.expo,
-            exhibitor=exhibitor,
-            buyer_name="Toko",
-            buyer_whatsapp="628123",
-            quantity="10",
-            message="?",
-        )
-        for expo in (world.expo, earlier):
-            Outcome.objects.create(
-                expo=expo,
-                exhibitor=exhibitor,
-                sales_whatsapp=1000,
-                turnover_before=100000,
-                turnover_after=120000,
-                new_channels=["social"],
-                licences=["nib"],
-                reported_at=at(28, 10),
-            )
+    """fixtures.busy_expo, live, with an admin of its organizer."""
+    world = busy_expo(exhibitors, suffix, status=Expo.Status.LIVE)
     admin = make_user(email=f"admin{suffix}@example.com")
     make_organizer_member(organizer=world.expo.organizer, user=admin, role=Role.ADMIN)
     return world, admin

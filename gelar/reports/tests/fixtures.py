@@ -53,6 +53,7 @@ from gelar.testing import (
     WIB,
     at,
     batik,
+    build_expo,
     kuliner,
     make_category,
     make_exhibitor,
@@ -951,3 +952,59 @@ EXPECTED = {
         "live": [("Promosi Produk UMKM", "Kemeja Batik Tulis", at(24, 10, 5), 12, 1, 300000)],
     },
 }
+
+
+def busy_expo(exhibitors: int, suffix: str = "", **expo_fields):
+    """build_expo (expo_fields: the expo's) with `exhibitors` more exhibitors, each with a
+    paid order from a pin in their own live session, a booth sale, a booth visit, an
+    inquiry and an outcome, and at their previous expo a paid order and an outcome: every
+    part of the report then has more rows, for the query-count tests."""
+    world = build_expo(extra_exhibitors=exhibitors, suffix=suffix, **expo_fields)
+    earlier = make_expo(
+        organizer=world.expo.organizer,
+        start_date=datetime.date(2020, 11, 1),
+        end_date=datetime.date(2020, 11, 2),
+    )
+    cashier = make_user(email=f"kasir{exhibitors}{suffix}@example.com")
+    sessions = list(world.expo.sessions.filter(title__startswith="Sesi").order_by("pk"))
+    for exhibitor, session in zip(world.exhibitors, sessions, strict=True):
+        product = exhibitor.products.first()
+        make_participation(expo=earlier, exhibitor=exhibitor)
+        pin = Pin.objects.create(session=session, product=product, pinned_at=session.starts_at)
+        ViewerSample.objects.create(session=session, at=session.starts_at, viewers=10)
+        _order(world.expo, exhibitor, Order.Status.PAID, [(product, 1, pin)], paid_at=at(24, 10))
+        _order(
+            earlier,
+            exhibitor,
+            Order.Status.PAID,
+            [(product, 1, None)],
+            paid_at=datetime.datetime(2020, 11, 1, 10, tzinfo=WIB),
+        )
+        _sale(world.expo, exhibitor, cashier, at(25, 11), [(product, 2, 0)])
+        BoothVisit.objects.create(
+            expo=world.expo,
+            exhibitor=exhibitor,
+            visitor="x" * 64,
+            day=datetime.date(2021, 11, 24),
+            first_seen=at(24, 9),
+        )
+        Inquiry.objects.create(
+            expo=world.expo,
+            exhibitor=exhibitor,
+            buyer_name="Toko",
+            buyer_whatsapp="628123",
+            quantity="10",
+            message="?",
+        )
+        for expo in (world.expo, earlier):
+            Outcome.objects.create(
+                expo=expo,
+                exhibitor=exhibitor,
+                sales_whatsapp=1000,
+                turnover_before=100000,
+                turnover_after=120000,
+                new_channels=["social"],
+                licences=["nib"],
+                reported_at=at(28, 10),
+            )
+    return world

@@ -29,6 +29,7 @@ from gelar.reports.tests.fixtures import (
     _order,
     _sale,
     _ticket,
+    busy_expo,
     report_fixture,
     when,
 )
@@ -79,175 +80,30 @@ def test_header_planned_and_visitors(world, report):
     assert report["generated_at"] == NOW
     assert report["time_zone"] == "Asia/Jakarta"
     assert report["planned"] == EXPECTED["planned"] == {"online": 70, "venue": 30}
-    assert report["visitors"] == {
-        "online_unique": 4,
-        "online_visits": 5,
-        "peak_viewers": 150,
-        "peak_viewers_at": at(25, 13, 10),
-        "venue_tickets": 5,
-        "venue_admitted": 4,
-        "venue_inside": 1,
-        "venue_capacity_now": 200,
-        "venue_admitted_today": 1,
-    }
     assert report["visitors"] == EXPECTED["visitors"]
 
 
 def test_channels_retail_bulk_and_self_reported(report):
-    assert [without(row, "label") for row in report["channels"]] == [
-        {
-            "code": "online",
-            "orders": 6,
-            "items": 14,
-            "omzet": 1105000,
-            "share": Decimal("69.7"),
-            "planned": 70,
-        },
-        {
-            "code": "venue",
-            "orders": 4,
-            "items": 6,
-            "omzet": 480000,
-            "share": Decimal("30.3"),
-            "planned": 30,
-        },
-    ]
     assert [row["label"] for row in report["channels"]] == [_("Online"), _("At the venue")]
     assert [without(row, "label") for row in report["channels"]] == EXPECTED["channels"]
-    assert report["retail"] == {"orders": 10, "items": 20, "omzet": 1585000}
-    assert report["bulk"] == {
-        "inquiries": 7,
-        "new": 2,
-        "answered": 1,
-        "quoted": 1,
-        "won": 2,
-        "lost": 1,
-        "quoted_value": 5000000,
-        "won_value": 5500000,
-    }
-    assert report["self_reported"] == {
-        "reports": 3,
-        "whatsapp": 500000,
-        "marketplace": 550000,
-        "after": 200000,
-        "total": 1250000,
-    }
     for key in ("retail", "bulk", "self_reported"):
         assert report[key] == EXPECTED[key]
 
 
 def test_exhibitors_categories_and_regions(report):
-    assert report["exhibitors"] == {
-        "total": 5,
-        "venue": 2,
-        "online": 3,
-        "provinces": 3,
-        "products": 6,
-    }
-    assert report["by_category"] == [
-        {
-            "slug": "batik-fashion",
-            "name": "Batik & Fesyen",
-            "exhibitors": 2,
-            "online": 830000,
-            "venue": 330000,
-            "omzet": 1160000,
-            "orders": 5,
-            "share": Decimal("73.2"),
-        },
-        {
-            "slug": "makanan",
-            "name": "Makanan",
-            "exhibitors": 2,
-            "online": 275000,
-            "venue": 150000,
-            "omzet": 425000,
-            "orders": 5,
-            "share": Decimal("26.8"),
-        },
-        {
-            "slug": "kerajinan",
-            "name": "Kerajinan",
-            "exhibitors": 1,
-            "online": 0,
-            "venue": 0,
-            "omzet": 0,
-            "orders": 0,
-            "share": Decimal("0.0"),
-        },
-    ]
-    assert report["by_region"] == [
-        {
-            "code": "33",
-            "name": "Jawa Tengah",
-            "exhibitors": 3,
-            "online": 780000,
-            "venue": 480000,
-            "omzet": 1260000,
-            "orders": 7,
-            "share": Decimal("79.5"),
-        },
-        {
-            "code": "32",
-            "name": "Jawa Barat",
-            "exhibitors": 1,
-            "online": 200000,
-            "venue": 0,
-            "omzet": 200000,
-            "orders": 1,
-            "share": Decimal("12.6"),
-        },
-        {
-            "code": "63",
-            "name": "Kalimantan Selatan",
-            "exhibitors": 1,
-            "online": 125000,
-            "venue": 0,
-            "omzet": 125000,
-            "orders": 2,
-            "share": Decimal("7.9"),
-        },
-    ]
     for key in ("exhibitors", "by_category", "by_region"):
         assert report[key] == EXPECTED[key]
 
 
 def test_by_exhibitor_rows(world, report):
     rows = report["by_exhibitor"]
-    assert [(row["slug"], *[row[f] for f in EXPO_ROW_FIELDS]) for row in rows] == [
-        ("batik-sekar-jagad", 630000, 330000, 960000, 4, 8),
-        ("kopi-petungkriyono", 150000, 150000, 300000, 3, 6),
-        ("batik-tasik-indah", 200000, 0, 200000, 1, 1),
-        ("amplang-banjarbaru", 125000, 0, 125000, 2, 5),
-        ("anyaman-pandan-ayu", 0, 0, 0, 0, 0),
-    ]
     assert [(row["slug"], *[row[f] for f in EXPO_ROW_FIELDS]) for row in rows] == EXPECTED[
         "by_exhibitor_omzet"
     ]
     a = rows[0]
     assert a["exhibitor"] == world["exhibitors"]["A"]
     assert a["name"] == "Batik Sekar Jagad"
-    assert without(a, "exhibitor", "name", "slug", *EXPO_ROW_FIELDS) == {
-        "category": "Batik & Fesyen",
-        "province": "Jawa Tengah",
-        "regency": "Kota Pekalongan",
-        "status": "accepted",
-        "mode": "venue",
-        "booth": "A-01",
-        "booth_visits": 3,
-        "inquiries": 4,
-        "bulk_won": 3500000,
-        "self_reported": 800000,
-        "turnover_before": 4000000,
-        "turnover_after": 5000000,
-        "growth": Decimal("25.0"),
-        "expo_vs_month": Decimal("44.0"),
-        "previous_expo": world["earlier"],
-        "previous_omzet": 550000,
-        "vs_previous": Decimal("220.0"),
-        "new_channels": ["marketplace", "reseller"],
-        "licences_new": ["halal", "pirt"],
-    }
+    assert a["previous_expo"] == world["earlier"]
     for row in rows:
         expected = dict(EXPECTED["by_exhibitor"][row["slug"]])
         slug = expected.pop("previous_expo")
@@ -260,35 +116,6 @@ def test_by_exhibitor_rows(world, report):
 def test_by_day_is_in_the_expo_zone_and_zero_filled(report):
     # O2 was paid on the 25th at 06:30 WIB, the 24th in UTC: it is on the 25th. After the
     # expo (24-25) only the days with a figure: the 27th (O11), not the empty 26th.
-    assert report["by_day"] == [
-        {
-            "day": datetime.date(2021, 11, 24),
-            "online": 500000,
-            "venue": 250000,
-            "omzet": 750000,
-            "orders": 4,
-            "visitors": 2,
-            "admitted": 3,
-        },
-        {
-            "day": datetime.date(2021, 11, 25),
-            "online": 580000,
-            "venue": 230000,
-            "omzet": 810000,
-            "orders": 5,
-            "visitors": 3,
-            "admitted": 1,
-        },
-        {
-            "day": datetime.date(2021, 11, 27),
-            "online": 25000,
-            "venue": 0,
-            "omzet": 25000,
-            "orders": 1,
-            "visitors": 0,
-            "admitted": 0,
-        },
-    ]
     assert report["by_day"] == EXPECTED["by_day"]
 
 
@@ -319,53 +146,6 @@ def test_top_products(world, report):
         products["kopi"].pk,
         products["kain"].pk,
         products["amplang"].pk,
-    ]
-    assert [without(row, "product_id") for row in report["top_products"]] == [
-        {
-            "name": "Kemeja Batik Tulis",
-            "exhibitor": "Batik Sekar Jagad",
-            "exhibitor_slug": "batik-sekar-jagad",
-            "quantity": 4,
-            "online": 450000,
-            "venue": 150000,
-            "omzet": 600000,
-        },
-        {
-            "name": "Selendang Sutra",
-            "exhibitor": "Batik Sekar Jagad",
-            "exhibitor_slug": "batik-sekar-jagad",
-            "quantity": 4,
-            "online": 180000,
-            "venue": 180000,
-            "omzet": 360000,
-        },
-        {
-            "name": "Kopi Robusta 250 g",
-            "exhibitor": "Kopi Petungkriyono",
-            "exhibitor_slug": "kopi-petungkriyono",
-            "quantity": 6,
-            "online": 150000,
-            "venue": 150000,
-            "omzet": 300000,
-        },
-        {
-            "name": "Kain Batik Tasik",
-            "exhibitor": "Batik Tasik Indah",
-            "exhibitor_slug": "batik-tasik-indah",
-            "quantity": 1,
-            "online": 200000,
-            "venue": 0,
-            "omzet": 200000,
-        },
-        {
-            "name": "Amplang Tenggiri",
-            "exhibitor": "Amplang Banjarbaru",
-            "exhibitor_slug": "amplang-banjarbaru",
-            "quantity": 5,
-            "online": 125000,
-            "venue": 0,
-            "omzet": 125000,
-        },
     ]
     assert [without(row, "product_id") for row in report["top_products"]] == EXPECTED[
         "top_products"
@@ -420,46 +200,6 @@ def test_top_products_keeps_ten_by_omzet_then_name(world):
 
 def test_live_sessions(world, report):
     assert [
-        (
-            row["title"],
-            row["starts_at"],
-            row["peak_viewers"],
-            row["average_viewers"],
-            [
-                (p["product"].name, p["clicks"], p["add_to_carts"], p["orders"], p["omzet"])
-                for p in row["pins"]
-            ],
-            row["clicks"],
-            row["add_to_carts"],
-            row["orders"],
-            row["omzet"],
-        )
-        for row in report["live"]
-    ] == [
-        (
-            "Promosi Produk UMKM",
-            at(24, 10),
-            120,
-            85,
-            [("Kemeja Batik Tulis", 12, 5, 1, 300000), ("Amplang Tenggiri", 4, 1, 0, 0)],
-            16,
-            6,
-            1,
-            300000,
-        ),
-        (
-            "Talkshow Batik Naik Kelas",
-            at(25, 13),
-            150,
-            93,
-            [("Kain Batik Tasik", 3, 0, 0, 0)],
-            3,
-            0,
-            0,
-            0,
-        ),
-    ]
-    assert [
         {
             **without(row, "session", "pins"),
             "pins": [
@@ -482,15 +222,6 @@ def test_live_sessions(world, report):
 
 
 def test_naik_kelas(report):
-    assert report["naik_kelas"] == {
-        "reports": 3,
-        "grew": 1,
-        "growth_median": Decimal("7.5"),
-        "new_channels": 2,
-        "licences_new": 1,
-        "returning": 2,
-        "grew_vs_previous": 2,
-    }
     assert report["naik_kelas"] == EXPECTED["naik_kelas"]
 
 
@@ -520,45 +251,7 @@ def test_exhibitor_report_of_batik_sekar_jagad(world):
     assert mine["generated_at"] == NOW
     assert mine["row"] == expo_report(expo=world["expo"], now=NOW)["by_exhibitor"][0]
     assert (mine["row"]["omzet"], mine["row"]["growth"]) == (960000, Decimal("25.0"))
-    assert [without(row, "label") for row in mine["channels"]] == [
-        {
-            "code": "online",
-            "orders": 2,
-            "items": 5,
-            "omzet": 630000,
-            "share": Decimal("65.6"),
-            "planned": 70,
-        },
-        {
-            "code": "venue",
-            "orders": 2,
-            "items": 3,
-            "omzet": 330000,
-            "share": Decimal("34.4"),
-            "planned": 30,
-        },
-    ]
     assert [without(row, "label") for row in mine["channels"]] == expected["channels"]
-    assert mine["by_day"] == [
-        {
-            "day": datetime.date(2021, 11, 24),
-            "online": 300000,
-            "venue": 150000,
-            "omzet": 450000,
-            "orders": 2,
-            "visitors": 2,
-            "admitted": 0,
-        },
-        {
-            "day": datetime.date(2021, 11, 25),
-            "online": 330000,
-            "venue": 180000,
-            "omzet": 510000,
-            "orders": 2,
-            "visitors": 1,
-            "admitted": 0,
-        },
-    ]
     assert mine["by_day"] == expected["by_day"]
     assert {row["hour"]: row["omzet"] for row in mine["by_hour"] if row["omzet"]} == {
         9: 330000,
@@ -572,28 +265,8 @@ def test_exhibitor_report_of_batik_sekar_jagad(world):
         ("Selendang Sutra", 4, 360000),
     ]
     assert mine["orders_by_status"] == {"awaiting_payment": 1, "paid": 2}
-    assert mine["inquiries"] == {
-        "total": 4,
-        "new": 1,
-        "answered": 1,
-        "quoted": 1,
-        "won": 1,
-        "lost": 0,
-        "won_value": 3500000,
-    }
     assert mine["inquiries"] == expected["inquiries"]
     assert mine["outcome"] == world["outcomes"]["A"]
-    assert [
-        (
-            row["session"].title,
-            row["product"].name,
-            row["pinned_at"],
-            row["clicks"],
-            row["orders"],
-            row["omzet"],
-        )
-        for row in mine["live"]
-    ] == [("Promosi Produk UMKM", "Kemeja Batik Tulis", at(24, 10, 5), 12, 1, 300000)]
     assert [
         (
             row["session"].title,
@@ -701,62 +374,8 @@ def _queries(callable_) -> int:
     return len(queries)
 
 
-def _busy_expo(exhibitors: int, suffix: str = ""):
-    """build_expo with `exhibitors` extra ones, each with a paid order, a booth sale,
-    a booth visit, an inquiry and an outcome; their previous expo too."""
-    from gelar.reports.models import BoothVisit, Inquiry
-    from gelar.reports.tests.fixtures import _order, _sale
-    from gelar.testing import make_expo, make_participation, make_user
-
-    world = build_expo(extra_exhibitors=exhibitors, suffix=suffix)
-    earlier = make_expo(
-        organizer=world.expo.organizer,
-        start_date=datetime.date(2020, 11, 1),
-        end_date=datetime.date(2020, 11, 2),
-    )
-    staff = make_user(email=f"kasir{exhibitors}@example.com")
-    for exhibitor in world.exhibitors:
-        product = exhibitor.products.first()
-        make_participation(expo=earlier, exhibitor=exhibitor)
-        _order(world.expo, exhibitor, Order.Status.PAID, [(product, 1, None)], paid_at=at(24, 10))
-        _order(
-            earlier,
-            exhibitor,
-            Order.Status.PAID,
-            [(product, 1, None)],
-            paid_at=datetime.datetime(2020, 11, 1, 10, tzinfo=WIB),
-        )
-        _sale(world.expo, exhibitor, staff, at(25, 11), [(product, 2, 0)])
-        BoothVisit.objects.create(
-            expo=world.expo,
-            exhibitor=exhibitor,
-            visitor="x" * 64,
-            day=datetime.date(2021, 11, 24),
-            first_seen=at(24, 9),
-        )
-        Inquiry.objects.create(
-            expo=world.expo,
-            exhibitor=exhibitor,
-            buyer_name="Toko",
-            buyer_whatsapp="628123",
-            quantity="10",
-            message="?",
-        )
-        for expo in (world.expo, earlier):
-            Outcome.objects.create(
-                expo=expo,
-                exhibitor=exhibitor,
-                sales_whatsapp=1000,
-                turnover_before=100000,
-                turnover_after=120000,
-                licences=["nib"],
-                reported_at=at(28, 10),
-            )
-    return world
-
-
 def test_query_count_does_not_grow_with_exhibitors():
-    small, large = _busy_expo(2), _busy_expo(6, suffix="-b")
+    small, large = busy_expo(2), busy_expo(6, suffix="-b")
     small_queries = _queries(lambda: expo_report(expo=small.expo, now=NOW))
     large_queries = _queries(lambda: expo_report(expo=large.expo, now=NOW))
     assert small_queries == large_queries
