@@ -8,7 +8,7 @@ PORT ?= 8000
 # The demo runs as production would (DEBUG off) with a key kept in var/.
 DEMO_ENV := DEBUG=0 SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: demo test install serve messages lint node clean totp
+.PHONY: demo test install serve messages lint node clean totp topology topology-down
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,14 +33,23 @@ demo: install var/secret_key messages
 	$(DEMO_ENV) $(MANAGE) collectstatic --noinput -v0
 	@$(DEMO_ENV) $(MANAGE) demo_logins --base-url http://$(HOST):$(PORT)/
 	@echo "Serving the demo at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@# Unpaid reservations are released every minute beside the server (issue 9 moves
-	@# this to the task queue); the trap stops the loop with the server.
+	@# Unpaid reservations are released every minute beside the server (with a broker,
+	@# Celery beat does it: docs/adr/0009); the trap stops the loop with the server.
 	@# One ASGI process serves the pages and the live sockets (/ws/): without Redis the
 	@# channel layer is in memory and reaches only the sockets of its own process.
 	@# asginl is granian's ASGI without the lifespan protocol, which Channels' router lacks.
 	$(DEMO_ENV) $(MANAGE) expire_reservations --every 60 & expirer=$$!; \
 	trap 'kill $$expirer 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/granian --interface asginl --host $(HOST) --port $(PORT) --workers 1 gelar.asgi:application
+
+# The production topology on 127.0.0.1: nginx, two page processes, one for live sockets,
+# PostgreSQL (its own cluster, port 5433), Redis (6380), a Celery worker and beat
+# (bench/topology.sh; docs/deploy.md). `bench/topology.sh status` shows each part.
+topology: install messages
+	bench/topology.sh up
+
+topology-down:
+	bench/topology.sh down
 
 # The demo organizer admin's current two-factor code.
 totp: install

@@ -4,6 +4,7 @@
     python bench/flash_sale.py race URL EXPO BOOTH PRODUCT --buyers 1000 --connections 64
     python bench/flash_sale.py count PRODUCT --stock 100 (Django: orders and stock after)
     python bench/flash_sale.py report RACE.json COUNT.json PGBENCH.txt PGBENCH_LOG... --5xx N
+    python bench/flash_sale.py compare RACE.json COUNT.json TOPO_RACE.json TOPO_COUNT.json
 
 `race` uses only the standard library (asyncio streams, HTTP/1.1 keep-alive) and
 sends to 127.0.0.1 only: each buyer posts one checkout of quantity 1 with its own
@@ -28,8 +29,9 @@ MAX_BUYERS = 2000
 # --- Django parts -------------------------------------------------------------------
 
 
-def setup(stock: int) -> None:
-    """An organizer, a published expo, one accepted online booth paid by transfer, one product."""
+def setup(stock: int, suffix: str = "") -> None:
+    """An organizer, a published expo, one accepted online booth paid by transfer, one
+    product; `suffix` tells its slugs apart in a database that holds more (the topology's)."""
     benchlib.django_setup()
     import datetime
 
@@ -47,13 +49,13 @@ def setup(stock: int) -> None:
         organizer = Organizer.objects.create(
             name="Dinas Perdagangan Kota Pekalongan",
             short_name="Dindakop",
-            slug="dindakop-flash",
+            slug=f"dindakop-flash{suffix}",
             region=pekalongan,
         )
         expo = Expo.objects.create(
             organizer=organizer,
             name="Flash Sale Expo",
-            slug="flash-sale-expo",
+            slug=f"flash-sale-expo{suffix}",
             start_date=datetime.date(2026, 12, 1),
             end_date=datetime.date(2026, 12, 2),
             venue_name="Gedung Olahraga",
@@ -65,7 +67,7 @@ def setup(stock: int) -> None:
         )
         exhibitor = Exhibitor.objects.create(
             name="Batik Kilat",
-            slug="batik-kilat",
+            slug=f"batik-kilat{suffix}",
             owner_name="Siti Rahmawati",
             region=pekalongan,
             category=category,
@@ -106,13 +108,17 @@ def count(product_id: int, stock: int) -> None:
         sold=Sum("quantity"), orders=Count("order", distinct=True)
     )
     sold = lines["sold"] or 0
-    left = Product.objects.values_list("stock", flat=True).get(pk=product_id)
+    product = Product.objects.get(pk=product_id)
+    left = product.stock
     print(
         json.dumps(
             {
-                "orders": Order.objects.count(),
+                # The sale's booth only: the topology's database holds the demo's orders.
+                "orders": Order.objects.filter(exhibitor_id=product.exhibitor_id).count(),
                 "orders_with_product": lines["orders"],
-                "checkouts": Checkout.objects.count(),
+                "checkouts": Checkout.objects.filter(orders__exhibitor_id=product.exhibitor_id)
+                .distinct()
+                .count(),
                 "sold": sold,
                 "stock_left": left,
                 "oversold": max(0, sold - stock),
@@ -190,8 +196,11 @@ async def _race(args) -> dict:
     start = time.perf_counter()
     deadline = start + args.deadline
 
-    async def connection() -> None:
+    async def connection(n: int) -> None:
         reader = writer = None
+        # --sources N: connection n from 127.0.0.(2 + n % N), as many buyers on many
+        # addresses meet the per-address checkout budget (the topology keeps it on).
+        local = (f"127.0.0.{2 + n % args.sources}", 0) if args.sources else None
         while time.perf_counter() < deadline:
             try:
                 i = buyers.get_nowait()
@@ -208,7 +217,8 @@ async def _race(args) -> dict:
             try:
                 if writer is None:
                     reader, writer = await asyncio.wait_for(
-                        asyncio.open_connection(url.hostname, url.port), args.timeout
+                        asyncio.open_connection(url.hostname, url.port, local_addr=local),
+                        args.timeout,
                     )
                 writer.write(request)
                 status, keep = await asyncio.wait_for(_read_response(reader), args.timeout)
@@ -226,7 +236,7 @@ async def _race(args) -> dict:
         if writer is not None:
             writer.close()
 
-    await asyncio.gather(*(connection() for _ in range(args.connections)))
+    await asyncio.gather(*(connection(n) for n in range(args.connections)))
     elapsed = time.perf_counter() - start
     latencies = sorted(latency for _, latency, _ in results)
 
@@ -313,11 +323,54 @@ def report(args) -> None:
         sys.exit(1)
 
 
+def compare(args) -> None:
+    """The same race on one server and through the topology, side by side."""
+    runs = []
+    for race_path, count_path in ((args.race, args.count), (args.topo_race, args.topo_count)):
+        with open(race_path) as f, open(count_path) as g:
+            runs.append((json.load(f), json.load(g)))
+    (one, one_db), (topo, topo_db) = runs
+
+    def statuses(race: dict) -> str:
+        return ", ".join(f"{n} x {s}" for s, n in race["statuses"].items()) or "-"
+
+    def both(key: str, digits: int = 1) -> tuple[str, str]:
+        return f"{one[key] or 0:.{digits}f}", f"{topo[key] or 0:.{digits}f}"
+
+    rows = [
+        ("orders created (database)", one_db["orders"], topo_db["orders"]),
+        ("oversold", one_db["oversold"], topo_db["oversold"]),
+        ("sold + left == stock", one_db["consistent"], topo_db["consistent"]),
+        ("answers", statuses(one), statuses(topo)),
+        ("5xx (server / nginx log)", args.server_5xx, args.topo_5xx),
+        ("time to sell out (s)", *both("sell_out_s", 2)),
+        ("orders/s (201s until sold out)", *both("orders_per_s")),
+        ("requests/s (all answers)", *both("requests_per_s")),
+        ("latency p50 ms", *both("p50_ms")),
+        ("latency p95 ms", *both("p95_ms")),
+        ("latency p99 ms", *both("p99_ms")),
+    ]
+    header = ("", "one server", "topology")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
+    for row in [header, *rows]:
+        print(f"{row[0]:<{widths[0]}}  {row[1]!s:>{widths[1]}}  {row[2]!s:>{widths[2]}}")
+    good = (
+        topo_db["oversold"] == 0
+        and topo_db["consistent"]
+        and topo_db["orders"] == args.stock
+        and args.topo_5xx == 0
+    )
+    print("topology checks: " + ("all passed" if good else "FAILED"))
+    if not good:
+        sys.exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("setup")
     p.add_argument("--stock", type=int, default=100)
+    p.add_argument("--suffix", default="", help="appended to the slugs")
     p = commands.add_parser("count")
     p.add_argument("product", type=int)
     p.add_argument("--stock", type=int, default=100)
@@ -328,6 +381,14 @@ def main() -> None:
     p.add_argument("pgbench_logs", nargs="*")
     p.add_argument("--stock", type=int, default=100)
     p.add_argument("--5xx", dest="server_5xx", type=int, default=0)
+    p = commands.add_parser("compare")
+    p.add_argument("race")
+    p.add_argument("count")
+    p.add_argument("topo_race")
+    p.add_argument("topo_count")
+    p.add_argument("--stock", type=int, default=100)
+    p.add_argument("--5xx", dest="server_5xx", type=int, default=0)
+    p.add_argument("--topo-5xx", dest="topo_5xx", type=int, default=0)
     p = commands.add_parser("race")
     p.add_argument("url")
     p.add_argument("expo")
@@ -338,11 +399,14 @@ def main() -> None:
     p.add_argument("--timeout", type=float, default=30, help="seconds per request")
     p.add_argument("--deadline", type=float, default=120, help="seconds for the whole race")
     p.add_argument("--run", default=str(os.getpid()), help="makes the idempotency keys unique")
+    p.add_argument("--sources", type=int, default=0, help="loopback source addresses (0-253)")
     args = parser.parse_args()
     if args.command == "setup":
-        setup(args.stock)
+        setup(args.stock, args.suffix)
     elif args.command == "report":
         report(args)
+    elif args.command == "compare":
+        compare(args)
     elif args.command == "count":
         count(args.product, args.stock)
     else:
@@ -350,6 +414,8 @@ def main() -> None:
             raise SystemExit(f"--buyers: 1 to {MAX_BUYERS}")
         if not 1 <= args.connections <= 256:
             raise SystemExit("--connections: 1 to 256")
+        if not 0 <= args.sources <= 253:
+            raise SystemExit("--sources: 0 to 253")
         args.deadline = min(args.deadline, 120)
         print(json.dumps(asyncio.run(_race(args))))
 

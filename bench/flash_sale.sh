@@ -6,11 +6,14 @@
 # one hot row in the same PostgreSQL as the baseline. Checks that exactly the stock
 # was sold. What it measures and the latest figures: bench/README.md.
 #
-#   bench/flash_sale.sh [--buyers N] [--stock N] [--connections N]
+#   bench/flash_sale.sh [--buyers N] [--stock N] [--connections N] [--topology]
 #
 #   --buyers       buyers, one checkout of quantity 1 each (default 1000, at most 2000)
 #   --stock        the product's stock (default 100)
 #   --connections  keep-alive connections of the buyers (default 64)
+#   --topology     then the same race through the topology of bench/topology.sh (nginx,
+#                  2 page processes, its own PostgreSQL and Redis; started if need be),
+#                  printed beside the single server's figures
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -23,6 +26,7 @@ DB=gelar_flash
 BUYERS=1000
 STOCK=100
 CONNECTIONS=64
+TOPOLOGY=0
 WORKERS=2
 BLOCKING_THREADS=2
 REQUEST_TIMEOUT=30
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
     --buyers) BUYERS=$2; shift ;;
     --stock) STOCK=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --topology) TOPOLOGY=1 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -71,6 +76,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 bench_environment "$DB"
+# The single server measures the checkout, not the per-address budget that 1,000 buyers
+# from one address would exhaust (docs/deploy.md, RATELIMIT_ENABLE). The topology keeps
+# it on, with the buyers spread over 64 loopback addresses.
+export RATELIMIT_ENABLE=0
 
 echo "== database $DB: new, migrated, one booth with one product of stock $STOCK"
 fresh_database "$DB"
@@ -106,6 +115,28 @@ SQL
   { cat "$TMP/pgbench.txt" >&2; exit 1; }
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
+if [ "$TOPOLOGY" = 1 ]; then
+  echo "== the same race through the topology: nginx 127.0.0.1:8080 -> page processes 8101, 8102"
+  bench/topology.sh up >"$TMP/topology.log" 2>&1 || { cat "$TMP/topology.log" >&2; exit 1; }
+  # The Django steps against the topology's database, in its environment.
+  topology_py() (
+    set -a
+    # shellcheck disable=SC1091
+    source var/topology/gelar.env
+    set +a
+    LOG_LEVEL=WARNING "$PY" bench/flash_sale.py "$@"
+  )
+  read -r T_EXPO T_BOOTH T_PRODUCT <<<"$(topology_py setup --stock "$STOCK" --suffix="-$STAMP")"
+  NGINX_FROM=$(wc -l <var/topology/logs/nginx-access.log)
+  # The topology keeps the per-address checkout budget on: the buyers' 64 connections
+  # come from 64 loopback addresses, as a crowd's phones would.
+  "$PY" bench/flash_sale.py race http://127.0.0.1:8080 "$T_EXPO" "$T_BOOTH" "$T_PRODUCT" \
+    --buyers "$BUYERS" --connections "$CONNECTIONS" --sources 64 --timeout "$REQUEST_TIMEOUT" \
+    --deadline "$DEADLINE" --run "$STAMP-topology" >"$TMP/topo-race.json"
+  TOPO_5XX=$(tail -n +"$((NGINX_FROM + 1))" var/topology/logs/nginx-access.log | grep -c '" 5[0-9][0-9] ' || true)
+  topology_py count "$T_PRODUCT" --stock "$STOCK" >"$TMP/topo-count.json"
+fi
+
 RESULT_FILE=bench/results/flash-sale-$STAMP.txt
 {
   echo "Gelar flash-sale bench, $(date '+%Y-%m-%d %H:%M %Z')"
@@ -123,6 +154,16 @@ RESULT_FILE=bench/results/flash-sale-$STAMP.txt
   "$PY" bench/flash_sale.py report "$TMP/race.json" "$TMP/count.json" "$TMP/pgbench.txt" \
     "$TMP"/pgbench_log.* --stock "$STOCK" --5xx "$SERVER_5XX"
   echo "$?" >"$TMP/report.rc"
+  if [ "$TOPOLOGY" = 1 ]; then
+    echo
+    echo "The same race through the topology (bench/topology.sh): nginx 127.0.0.1:8080 ->"
+    echo "granian WSGI on 8101 and 8102 (1 worker x 2 threads each: the single server's 2 x 2),"
+    echo "PostgreSQL 5433, Redis cache; buyers from 64 loopback addresses; 5xx from nginx's log."
+    echo
+    "$PY" bench/flash_sale.py compare "$TMP/race.json" "$TMP/count.json" "$TMP/topo-race.json" \
+      "$TMP/topo-count.json" --stock "$STOCK" --5xx "$SERVER_5XX" --topo-5xx "$TOPO_5XX" ||
+      echo 1 >"$TMP/report.rc"
+  fi
   set -e
 } >"$RESULT_FILE"
 echo

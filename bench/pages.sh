@@ -5,6 +5,7 @@
 # the latest figures: bench/README.md.
 #
 #   bench/pages.sh [--reload | --no-load] [--asgi [--rounds N]] [--duration S] [--threads N]
+#                  [--topology] [--scale N]
 #
 #   --reload     recreate gelar_bench and load the demo even if it holds this scale
 #   --no-load    bench whatever gelar_bench holds (migrations still run)
@@ -13,6 +14,10 @@
 #   --rounds     rounds of that comparison (default 3; medians are printed)
 #   --duration   seconds measured per URL (default 10; each run follows a 2 s warm-up)
 #   --threads    granian WSGI blocking threads per worker (default 2)
+#   --scale      the demo's scale (default 10)
+#   --topology   then the same pages through the topology of bench/topology.sh (nginx,
+#                2 page processes, its own PostgreSQL and Redis), the demo at the same
+#                scale in its database; printed beside the single server's figures
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -25,6 +30,9 @@ SCALE=10
 DB=gelar_bench
 LOAD=auto
 ASGI=0
+TOPOLOGY=0
+# The processes whose CPU counts as the run's own (cpu_ticks), besides the server's group.
+OURS_RE='^postgres$'
 ROUNDS=3
 DURATION=10
 WARMUP=2
@@ -50,13 +58,15 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift ;;
     --threads) BLOCKING_THREADS=$2; shift ;;
     --rounds) ROUNDS=$2; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --topology) TOPOLOGY=1 ;;
+    --scale) SCALE=$2; shift ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-for n in "$DURATION" "$BLOCKING_THREADS" "$ROUNDS"; do
-  case $n in '' | *[!0-9]* | 0) echo "--duration, --threads, --rounds take a positive number" >&2; exit 2 ;; esac
+for n in "$DURATION" "$BLOCKING_THREADS" "$ROUNDS" "$SCALE"; do
+  case $n in '' | *[!0-9]* | 0) echo "--duration, --threads, --rounds, --scale take a positive number" >&2; exit 2 ;; esac
 done
 WARMUP_CONNECTIONS=$((WORKERS * BLOCKING_THREADS))
 
@@ -218,14 +228,14 @@ drain() {
 cpu_ticks() {
   local total_busy
   total_busy=$(awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy + $5 + $6, busy }' /proc/stat)
-  echo "$total_busy $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v group="$SERVER_PID" -v me=$$ '
+  echo "$total_busy $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v group="$SERVER_PID" -v me=$$ -v ours_re="$OURS_RE" '
     {
       # The command name sits in parentheses and may hold spaces: split after it.
       end = 0
       while ((i = index(substr($0, end + 1), ")")) > 0) end += i
       comm = substr($0, index($0, "(") + 1, end - index($0, "(") - 1)
       split(substr($0, end + 2), f, " ")
-      if (f[3] == group || comm == "postgres") ours += f[12] + f[13] + f[14] + f[15]
+      if (f[3] == group || comm ~ ours_re) ours += f[12] + f[13] + f[14] + f[15]
       else if ($1 == me) ours += f[14] + f[15]
     }
     END { print ours + 0 }')"
@@ -298,6 +308,24 @@ if [ "$ASGI" = 1 ]; then
   done
 fi
 
+if [ "$TOPOLOGY" = 1 ]; then
+  echo "== the topology (bench/topology.sh up --scale $SCALE): nginx 127.0.0.1:8080 -> 8101, 8102"
+  bench/topology.sh up --scale "$SCALE" >"$TMP/topology.log" 2>&1 || { cat "$TMP/topology.log" >&2; exit 1; }
+  (
+    set -a
+    # shellcheck disable=SC1091
+    source var/topology/gelar.env
+    set +a
+    LOG_LEVEL=WARNING "$PY" bench/pick_urls.py
+  ) | sed '/^#/d' >"$TMP/topology-urls.tsv"
+  BASE=http://127.0.0.1:8080
+  SERVER_PID=
+  OURS_RE='^(postgres|granian|nginx|redis-server|celery)$'
+  while IFS=$'\t' read -r name path _; do
+    bench_url "$TMP/results.tsv" topology "$name" "$path"
+  done <"$TMP/topology-urls.tsv"
+fi
+
 {
   echo "Gelar page bench, $(date '+%Y-%m-%d %H:%M %Z')"
   echo "commit:     $(git rev-parse --short HEAD 2>/dev/null || echo '?')$([ -z "$(git status --porcelain -- gelar bench 2>/dev/null)" ] || echo " + uncommitted changes")"
@@ -316,6 +344,21 @@ fi
   echo "few % measured a machine shared with them and is worth less."
   echo "Under wrk's 32 connections every page is saturated: latency is mostly queueing"
   echo "(p50 is about 32 / req/s); compare req/s and x bare between runs."
+  if [ "$TOPOLOGY" = 1 ]; then
+    echo
+    echo "One server beside the topology (bench/topology.sh: nginx -> granian WSGI on 8101"
+    echo "and 8102, 1 worker x 2 threads each; its own PostgreSQL 5433 holding the same demo"
+    echo "scale, Redis cache, JSON access logs), req/s:"
+    awk -F'\t' '$1 == "wsgi" { one[$2] = $3; order[++n] = $2 } $1 == "topology" { topo[$2] = $3 }
+      END {
+        printf "  %-20s %10s %10s %8s\n", "page", "one server", "topology", "ratio"
+        for (i = 1; i <= n; i++) {
+          p = order[i]
+          if (one[p] == "-" || topo[p] == "" || topo[p] == "-") continue
+          printf "  %-20s %10.1f %10.1f %8.2f\n", p, one[p], topo[p], topo[p] / one[p]
+        }
+      }' "$TMP/results.tsv"
+  fi
   if [ -s "$TMP/compare.tsv" ]; then
     echo
     echo "Server set-ups compared, taking turns for $ROUNDS round(s) (medians):"

@@ -7,10 +7,13 @@ production fork of this file: production is these settings with env vars set.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from gelar.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GELAR_VAR_DIR", BASE_DIR / "var"))
@@ -31,11 +34,24 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from the variable NAME or, when that is unset, from the file that
+    NAME_FILE names (a Docker secret, a systemd credential): never from this file."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE", "")
+    if not path:
+        return default
+    try:
+        return Path(path).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({error})") from error
+
+
 DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and os.environ.get("SECRET_KEY_FILE"):
-    SECRET_KEY = Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
+SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         # Failing loudly beats running production with a guessable key.
@@ -79,7 +95,7 @@ INSTALLED_APPS = [
     "gelar.api",
     "gelar.demo",
 ]
-if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+if envsecret("DATABASE_URL").startswith("postgres"):
     INSTALLED_APPS.append("django.contrib.postgres")
 
 MIDDLEWARE = [
@@ -117,7 +133,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = envsecret("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -144,7 +160,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = envsecret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -220,7 +236,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
     # Mail goes out after commit inside the request (a buyer's inquiry, a ticket): a
     # server that hangs must not hang the request. The senders log the timeout.
@@ -274,7 +290,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
-    "verify_phone": "1/30s/key,3/m/ip",
+    # A code sent by SMS costs money and can pester a number (SMS pumping): besides
+    # the pace, at most 10 an hour to one number (the key).
+    "verify_phone": "1/30s/key,10/h/key,3/m/ip",
+    "request_login_code": "20/m/ip,3/m/key,10/h/key",
 }
 # Behind nginx the client address is in X-Forwarded-For; without this every
 # visitor would share the proxy's address and one limit.
@@ -291,17 +310,10 @@ MFA_TOTP_TOLERANCE = 1
 # Only the benches switch this on: it mounts the bare baseline view.
 BENCH_VIEWS = envbool("BENCH_VIEWS", False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
-
 # Payment gateway (Midtrans). Empty server key = the gateway is off; the
 # notification handler refuses everything rather than accept signatures that
 # anyone could compute without the secret (see gelar.payments.midtrans).
-MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")
+MIDTRANS_SERVER_KEY = envsecret("MIDTRANS_SERVER_KEY")
 MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
 MIDTRANS_IS_PRODUCTION = envbool("MIDTRANS_IS_PRODUCTION", False)
 
@@ -310,3 +322,169 @@ MIDTRANS_IS_PRODUCTION = envbool("MIDTRANS_IS_PRODUCTION", False)
 GELAR_TASKS_SYNC = envbool("GELAR_TASKS_SYNC", False)
 # How long the organizer's live report is shared between the screens polling it.
 GELAR_REPORT_CACHE_SECONDS = int(os.environ.get("GELAR_REPORT_CACHE_SECONDS", "15"))
+
+# --- Operations and security (issue 9) ---
+# gelar.ops and docs/deploy.md, "Security and operations".
+# /healthz, /readyz and /metrics are answered before the site's middleware (host check,
+# HTTPS redirect, session, CSRF, locale); the request observer around everything.
+MIDDLEWARE = [
+    "gelar.ops.observe.request_observer",
+    "gelar.ops.middleware.ops_endpoints",
+    *MIDDLEWARE,
+]
+
+# Uploads are served to anyone by URL (gelar.ops.media, nginx): the private files must
+# never be among them.
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must be outside MEDIA_ROOT.")
+# Seconds a readiness probe waits for Redis; the database's wait is its connect_timeout.
+HEALTH_REDIS_TIMEOUT = float(os.environ.get("HEALTH_REDIS_TIMEOUT", "1"))
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database that is down or restarting is refused within seconds rather than left
+    # hanging each request (and the readiness probe) for libpq's default of forever.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
+
+# Logs: text lines for a person at a terminal (the demo), LOG_FORMAT=json for a log
+# collector; each line carries the request id (X-Request-ID), one access line a request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+    access_log=envbool("ACCESS_LOG", True),
+)
+
+# /metrics answers requests from this machine that did not come through the proxy, or
+# those with "Authorization: Bearer <METRICS_TOKEN>"; empty = no token accepted.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
+
+# HTTPS. SITE_URL says whether the site is public over HTTPS; the defaults then make
+# `check --deploy` clean, and stay off for the demo on http://127.0.0.1:8000.
+_HTTPS_SITE = SITE_URL.startswith("https://") and not DEBUG
+# Behind nginx, TLS ends at nginx: it tells the app the scheme in X-Forwarded-Proto,
+# which is trusted only when the app is reachable through nginx alone.
+if envbool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _HTTPS_SITE)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _HTTPS_SITE)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _HTTPS_SITE)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS: a browser that saw it refuses plain HTTP to the host for this long; preload
+# (the header's flag alone changes nothing until the domain is submitted to the lists).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000 if _HTTPS_SITE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS_SITE)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _HTTPS_SITE)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): scripts and styles from our own static files
+# only -- no inline script, style element or style attribute (templates use classes
+# and static/js files). Exceptions, each for a reason:
+# - the 500 and 503 pages' one <style> (the same in both: self-contained so that they
+#   render when static files or the database fail), by its hash;
+#   gelar/ops/tests/test_csp.py recomputes it from the templates;
+# - media-src https: a stream may be an organizer's .m3u8/.mp4 on any CDN;
+# - frame-src: the YouTube player (public/embeds.py: youtube-nocookie.com);
+# - form-action: "Pay online" posts to us and is redirected to Midtrans Snap, and
+#   browsers apply form-action to that redirect too.
+_SITE = urlsplit(SITE_URL)
+_SITE_SOCKETS = f"{'wss' if _SITE.scheme == 'https' else 'ws'}://{_SITE.netloc}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'sha256-IPrcysC/gg3ahrrHX10YBHBkdLhGljSqDDLoxwzdlBo='"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:", "https:"],
+        # 'self' covers the site's own ws(s):// in current browsers; the explicit
+        # origin is for older ones (live.js connects to /ws/ on this host).
+        "connect-src": ["'self'", _SITE_SOCKETS],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", "https://*.midtrans.com"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": envlist("CSP_REPORT_URI", "") or None,
+    }
+}
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+
+# Rate limits (gelar.ops.ratelimits.LIMITS; sign-in and sign-up: ACCOUNT_RATE_LIMITS).
+# RATELIMIT_ENABLE=0 is for load benches only, whose buyers all come from 127.0.0.1.
+RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
+# A cache that cannot count lets the request through (the limits are a ceiling
+# against scripts, not a rule of the domain).
+RATELIMIT_FAIL_OPEN = True
+MIDDLEWARE.append("gelar.ops.ratelimits.RateLimitMiddleware")
+
+
+# --- Task queue and processes (issue 9) ---
+# Celery (gelar/celery.py, docs/adr/0009-task-queue.md). With a broker,
+# gelar.common.tasks.enqueue sends tasks to the workers and beat sends the periodic
+# ones; without one (the embedded demo) a task runs in a thread of the web process and
+# `manage.py expire_reservations --every 60` releases reservations. The broker defaults
+# to REDIS_URL's server on the next database number, so that clearing the cache
+# (FLUSHDB) cannot drop queued tasks.
+def _next_redis_database(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number, not {url!r}")
+    return urlunsplit(parts._replace(path=f"/{int(database) + 1}"))
+
+
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", _next_redis_database(REDIS_URL) if REDIS_URL else ""
+)
+CELERY_TIMEZONE = TIME_ZONE
+# Nobody reads a task's return value: the rows it writes are the result.
+CELERY_TASK_IGNORE_RESULT = True
+# Acknowledged when done, one at a time: a worker killed mid-task leaves its message in
+# Redis, delivered again after the broker's visibility timeout (an hour by default).
+# Every task is idempotent (a conditional UPDATE takes its rows), so a late second run
+# does nothing; an export whose run died is failed by its heartbeat and asked again.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues waits for a broker that is down -- ~1.5 s when it refuses the
+# connection, up to ~7.5 s when it drops packets (3 connects of 2 s and the back-off) --
+# then the task runs in a thread of the web process instead (gelar.common.tasks).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# The logs go where Django's LOGGING sends them.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Seconds between two releases of unpaid reservations (beat).
+EXPIRE_RESERVATIONS_EVERY = int(os.environ.get("EXPIRE_RESERVATIONS_EVERY", "60"))
+if EXPIRE_RESERVATIONS_EVERY < 10:
+    raise ImproperlyConfigured("EXPIRE_RESERVATIONS_EVERY must be at least 10 seconds.")
+CELERY_BEAT_SCHEDULE = {
+    "expire-reservations": {
+        "task": "gelar.orders.tasks.expire_reservations",
+        "schedule": float(EXPIRE_RESERVATIONS_EVERY),
+        # A tick that waited longer than its interval (no worker) is dropped: the next
+        # one does the same work.
+        "options": {"expires": EXPIRE_RESERVATIONS_EVERY - 5},
+    },
+}
+# While the database is away the site answers 503 with Retry-After, not 500
+# (gelar.common.unavailable; bench/drills/pg_restart.sh). Last: it sees a view's
+# database error first.
+MIDDLEWARE = [*MIDDLEWARE, "gelar.common.unavailable.DatabaseUnavailableMiddleware"]
+# A Redis that is away must not fail requests: the cache answers as an empty one
+# (gelar.common.cache), within a second or two rather than hanging.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "gelar.common.cache.ForgivingRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 2}

@@ -23,3 +23,6 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "gelar.live.layers.InMemoryChannelLayer
 GELAR_TASKS_SYNC = True
 # Every test reads the report it has just changed.
 GELAR_REPORT_CACHE_SECONDS = 0
+# Rate limits count requests across tests in the in-memory cache, all from 127.0.0.1;
+# gelar/ops/tests/test_ratelimits.py switches them on for its own.
+RATELIMIT_ENABLE = False

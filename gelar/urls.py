@@ -2,9 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from gelar.api.urls import urlpatterns as api_urls
+from gelar.ops.media import serve_media
 
 urlpatterns = [
     path("api/", include(api_urls)),
@@ -12,9 +12,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media))
 
 if settings.BENCH_VIEWS:
     from gelar.public.bench_views import bare_view
@@ -37,3 +35,6 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "gelar.public.views.page_not_found"
+# Not Django's: allauth answers its rate limits (sign-in, sign-up, codes) with this.
+handler429 = "gelar.ops.ratelimits.allauth_too_many_requests"
+handler500 = "gelar.common.unavailable.server_error"

@@ -5,8 +5,9 @@ and calls it with the keyword arguments once the caller's transaction has commit
 the task reads the rows the request wrote), in a daemon thread of the same process. That
 is enough for an organizer's export in the embedded set-up; the trade-off is that a task
 dies with its process (a restart mid-export), so a task must leave its rows in a state
-that says so -- the report exports are taken as failed after 15 minutes. Issue 9 moves
-the tasks to Celery behind the same call.
+that says so -- a report export writes a heartbeat with its progress and is taken as
+failed after two silent minutes. With a broker configured (issue 9) the same call
+sends the task to the Celery workers instead (gelar.common.task_queue, docs/adr/0009).
 
 With settings.GELAR_TASKS_SYNC (the tests) the task runs at once, in the caller's thread
 and transaction, so a test sees its outcome without threads or commits.
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
 
+from gelar.common import task_queue
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,6 +30,19 @@ def enqueue(task: str, **kwargs) -> None:
     function = import_string(task)  # fail now, in the request, on a wrong path
     if getattr(settings, "GELAR_TASKS_SYNC", False):
         _run(task, function, kwargs)
+        return
+    if getattr(settings, "CELERY_BROKER_URL", ""):
+        # Issue 9: to the Celery workers after commit; when the broker cannot be
+        # reached, in a thread here as below rather than lost.
+        task_queue.require_registered(task)
+
+        def send() -> None:
+            if not task_queue.send(task, kwargs):
+                threading.Thread(
+                    target=_run_in_thread, args=(task, function, kwargs), daemon=True
+                ).start()
+
+        transaction.on_commit(send)
         return
 
     def start() -> None:

@@ -338,6 +338,11 @@ def viewers_now(*, session_id: int) -> int:
     return _presence().get(session_id, 0)
 
 
+def viewers_total() -> int:
+    """Open viewer sockets of every session, over every live process (gelar.ops.metrics)."""
+    return sum(_presence().values())
+
+
 def sample_viewers(*, now: datetime.datetime | None = None) -> int:
     """Record the viewers of every session being watched; returns how many rows were written.
 

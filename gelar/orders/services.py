@@ -43,6 +43,7 @@ from gelar.common.validators import normalize_whatsapp
 from gelar.events.models import Expo
 from gelar.exhibitors.models import Participation
 from gelar.live.models import Pin
+from gelar.ops import metrics as ops_metrics
 from gelar.orders.models import MAX_LINE_QUANTITY, Checkout, Order, OrderLine
 from gelar.payments.methods import payment_methods_by_exhibitor
 
@@ -311,6 +312,9 @@ def checkout_submit(
         if existing is None:
             raise
         return existing
+    except OutOfStock:
+        ops_metrics.checkout_refused(reason="out_of_stock")
+        raise
     return checkout
 
 

@@ -34,7 +34,7 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 # it is dead. The margin covers the longest step without a progress call (the report's
 # queries, a few seconds at a million order lines).
 STALE_AFTER = datetime.timedelta(minutes=2)
+# A queued export waits for a worker (with Celery: a busy or restarting worker); it is
+# given up only after QUEUED_STALE_AFTER, so a queue wait does not fail it.
+QUEUED_STALE_AFTER = datetime.timedelta(minutes=30)
 HEARTBEAT_EVERY = 15  # seconds
 KEEP_FINISHED = 5
 Status = ReportExport.Status
@@ -63,13 +66,13 @@ def export_languages() -> list[tuple[str, str]]:
 
 
 def exports_expire_stale(*, expo: Expo, now: datetime.datetime | None = None) -> int:
-    """Mark failed the expo's exports queued or running without a sign of life for
-    STALE_AFTER; how many. A conditional UPDATE: a run that finishes meanwhile loses
-    to it (and drops its file)."""
+    """Mark failed the expo's exports running without a sign of life for STALE_AFTER,
+    or queued and never claimed for QUEUED_STALE_AFTER; how many. A conditional
+    UPDATE: a run that finishes meanwhile loses to it (and drops its file)."""
     now = now or timezone.now()
-    return ReportExport.objects.filter(
-        expo=expo, status__in=WORKING, heartbeat_at__lt=now - STALE_AFTER
-    ).update(
+    silent_running = Q(status=Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    waited_queued = Q(status=Status.QUEUED, heartbeat_at__lt=now - QUEUED_STALE_AFTER)
+    return ReportExport.objects.filter(silent_running | waited_queued, expo=expo).update(
         status=Status.FAILED,
         error=_("Stopped: the export was interrupted. Please ask for it again."),
         finished_at=now,

@@ -53,8 +53,40 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _watch_csp(browser)
         yield browser
         browser.close()
+
+
+# What Chromium refused under the Content Security Policy (its console says "...
+# violates the following Content Security Policy directive ..."), from every context
+# the tests open on the session's browser.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(browser) -> None:
+    new_context = browser.new_context
+
+    def watched_context(**kwargs):
+        context = new_context(**kwargs)
+        context.on("console", _csp_console)
+        return context
+
+    browser.new_context = watched_context
+
+
+def _csp_console(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Fails a browser test in whose pages the policy refused something."""
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content Security Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture(scope="session")
@@ -183,7 +215,9 @@ def axe_violations(page, impacts=("critical", "serious")) -> list[str]:
     """axe-core's violations of the given impacts on the page, one line each."""
     if not AXE_JS.exists():
         _unavailable(f"{AXE_JS} missing (npm ci installs axe-core)")
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the DevTools protocol, which the page's Content Security Policy
+    # does not govern: a <script> tag (add_script_tag) would be an inline script it refuses.
+    page.evaluate(AXE_JS.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"

@@ -151,7 +151,7 @@ def test_the_gate_admits_once_refuses_twice_and_keeps_scanning_offline(demo_site
         expect(page.locator("[data-gate=pending]")).to_have_text("0")
         expect(page.locator("[data-gate=rejected-row]")).to_be_hidden()
         # The service worker holds the shell before the network goes.
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert axe_violations(page) == []
 
         answer = page.locator("[data-gate=answer]")

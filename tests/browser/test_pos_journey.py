@@ -143,7 +143,7 @@ def test_the_till_sells_for_cash_and_qris_and_offline(demo_site_writable, browse
         expect(tile).to_contain_text(product.name)
         expect(tile).to_contain_text(rupiah(product.price))
         # The service worker holds the shell before the network goes.
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert axe_violations(page) == []
 
         # 1. Cash with change: two by label and the "+" button; a round amount given.
@@ -328,7 +328,7 @@ def test_the_till_sells_for_cash_and_qris_and_offline(demo_site_writable, browse
         expect(page.locator("[data-pos=pending]")).to_have_text("0", timeout=SYNC_MS)
         assert PosSale.objects.filter(exhibitor=exhibitor, staff_id=owner_pk).count() == 5
         assert Product.objects.get(pk=product.pk).stock == stock - 6
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         _sign_out(page, site)
         assert page.evaluate(KEPT) == {"caches": [], "workers": [], "databases": []}
     finally:

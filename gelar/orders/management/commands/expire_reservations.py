@@ -2,10 +2,10 @@
 
 `expire_reservations` runs once (for cron or a systemd timer);
 `expire_reservations --every 60` keeps running and expires every minute (the
-demo starts it beside the web server). Until the task queue of issue 9
-schedules gelar.orders.services.reservations_expire itself, one of the two must
-run in every deployment. Running several at once is safe: each order is
-expired, and its stock given back, by one run only.
+demo starts it beside the web server). With a task queue (CELERY_BROKER_URL),
+Celery beat sends gelar.orders.tasks.expire_reservations every minute instead;
+without one, one of the two must run in every deployment. Running several at
+once is safe: each order is expired, and its stock given back, by one run only.
 """
 
 import logging
