@@ -547,99 +547,24 @@
 
   // --- the camera ------------------------------------------------------------------------------
 
-  const video = part("video");
-  const cameraButton = part("camera");
-  let stream = null;
-  let lastSeen = { code: "", at: 0 };
-
-  const loadJsQR = () =>
-    window.jsQR
-      ? Promise.resolve(window.jsQR)
-      : new Promise((resolve, reject) => {
-          const script = document.createElement("script");
-          script.src = urls.jsqr;
-          script.onload = () => resolve(window.jsQR);
-          script.onerror = reject;
-          document.head.append(script);
-        });
-
-  const makeReader = async () => {
-    if ("BarcodeDetector" in window) {
-      try {
-        const formats = await window.BarcodeDetector.getSupportedFormats();
-        if (formats.includes("qr_code")) {
-          const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-          return async () => (await detector.detect(video))[0]?.rawValue || "";
-        }
-      } catch {
-        // fall through to jsQR
-      }
-    }
-    const jsQR = await loadJsQR();
-    const canvas = document.createElement("canvas");
-    const context = canvas.getContext("2d", { willReadFrequently: true });
-    return async () => {
-      const scale = Math.min(1, 640 / (video.videoWidth || 640));
-      canvas.width = Math.round(video.videoWidth * scale);
-      canvas.height = Math.round(video.videoHeight * scale);
-      if (!canvas.width || !canvas.height) return "";
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      const image = context.getImageData(0, 0, canvas.width, canvas.height);
-      const found = jsQR(image.data, image.width, image.height, {
-        inversionAttempts: "dontInvert",
-      });
-      return found?.data || "";
-    };
-  };
-
-  const stopCamera = () => {
-    if (stream) for (const track of stream.getTracks()) track.stop();
-    stream = null;
-    video.hidden = true;
-    video.srcObject = null;
-    cameraButton.textContent = texts.camera_start;
-    focusCode();
-  };
-
-  const startCamera = async () => {
-    const error = part("camera-error");
-    error.textContent = "";
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: "environment" },
-        audio: false,
-      });
-      video.srcObject = stream;
-      video.hidden = false;
-      await video.play();
-      const read = await makeReader();
-      cameraButton.textContent = texts.camera_stop;
-      focusCode(); // a USB scanner still works while the camera runs
-      const tick = async () => {
-        if (!stream) return;
-        try {
-          const code = await read();
-          const now = Date.now();
-          if (code && (code !== lastSeen.code || now - lastSeen.at > CAMERA_REPEAT_MS)) {
-            lastSeen = { code, at: now };
-            await handleScan(code);
-          } else if (code) {
-            lastSeen.at = now;
-          }
-        } catch {
-          // a frame that cannot be read: try the next one
-        }
-        setTimeout(tick, CAMERA_EVERY_MS);
-      };
-      tick();
-    } catch {
-      stopCamera();
-      error.textContent = texts.camera_unavailable;
-    }
-  };
-
-  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
-  if (!navigator.mediaDevices?.getUserMedia) cameraButton.hidden = true;
+  GelarOffline.camera({
+    video: part("video"),
+    button: part("camera"),
+    jsqrUrl: urls.jsqr,
+    formats: ["qr_code"],
+    everyMs: CAMERA_EVERY_MS,
+    repeatMs: CAMERA_REPEAT_MS,
+    texts,
+    onStart: () => {
+      part("camera-error").textContent = "";
+    },
+    onReady: focusCode, // a USB scanner still works while the camera runs
+    onStop: focusCode,
+    onCode: handleScan,
+    onError: () => {
+      part("camera-error").textContent = texts.camera_unavailable;
+    },
+  });
 
   // --- start -------------------------------------------------------------------------------------
 
