@@ -3,6 +3,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 
 @pytest.hookimpl(trylast=True)
@@ -49,3 +50,13 @@ def threads_database():
             yield copy_to_file
         finally:
             settings["NAME"] = original
+
+
+@pytest.fixture
+def indonesian():
+    """Indonesian active for the test, whatever an earlier one left in the thread (a
+    request under /en/ activates English and nothing deactivates it). A test module
+    takes it with `pytest.mark.usefixtures("indonesian")`."""
+    translation.activate("id")
+    yield
+    translation.deactivate()

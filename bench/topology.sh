@@ -67,12 +67,18 @@ write_environment() {
   mkdir -p "$T/logs" "$T/run" "$T/prometheus"
   [ -s "$T/secret_key" ] || "$VENV/python" -c "import secrets; print(secrets.token_urlsafe(50))" >"$T/secret_key"
   chmod 600 "$T/secret_key"
+  # A sandbox-shaped Midtrans server key of this topology's own: the kill drill signs its
+  # payment notifications with it (Midtrans itself cannot be reached from here).
+  [ -s "$T/midtrans_server_key" ] || echo "SB-Mid-server-topology-$("$VENV/python" -c "import secrets; print(secrets.token_hex(12))")" >"$T/midtrans_server_key"
+  chmod 600 "$T/midtrans_server_key"
   cat >"$T/gelar.env" <<EOF
 DEBUG=0
 SECRET_KEY_FILE=$T/secret_key
+MIDTRANS_SERVER_KEY_FILE=$T/midtrans_server_key
 DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$DB
 DB_CONN_MAX_AGE=600
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/1
 ALLOWED_HOSTS=127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$NGINX_PORT
 SITE_URL=http://127.0.0.1:$NGINX_PORT

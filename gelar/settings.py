@@ -424,25 +424,16 @@ MIDDLEWARE.append("gelar.ops.ratelimits.RateLimitMiddleware")
 
 
 # --- Task queue and processes (issue 9) ---
-# Celery (gelar/celery.py, docs/adr/0009-task-queue.md). With a broker,
-# gelar.common.tasks.enqueue sends tasks to the workers and beat sends the periodic
-# ones; without one (the embedded demo) a task runs in a thread of the web process and
-# `manage.py expire_reservations --every 60` releases reservations. The broker defaults
-# to REDIS_URL's server on the next database number, so that clearing the cache
-# (FLUSHDB) cannot drop queued tasks.
-def _next_redis_database(url: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    database = parts.path.strip("/") or "0"
-    if not database.isdigit():
-        raise ImproperlyConfigured(f"REDIS_URL must end in a database number, not {url!r}")
-    return urlunsplit(parts._replace(path=f"/{int(database) + 1}"))
-
-
-CELERY_BROKER_URL = os.environ.get(
-    "CELERY_BROKER_URL", _next_redis_database(REDIS_URL) if REDIS_URL else ""
-)
+# Celery (gelar/celery.py, docs/adr/0009-task-queue.md), switched on by CELERY_BROKER_URL
+# alone -- never by REDIS_URL: a broker that no worker reads would leave every export
+# queued and, without beat, no reservation released. With a broker,
+# gelar.common.tasks.enqueue sends tasks to the workers and beat sends the periodic ones;
+# without one (the embedded demo, or Redis as a cache only) a task runs in a thread of
+# the web process and `manage.py expire_reservations --every 60` releases reservations.
+# Production puts the broker on REDIS_URL's server under another database number, so
+# that clearing the cache (FLUSHDB) cannot drop queued tasks. A secret: it may hold the
+# Redis password.
+CELERY_BROKER_URL = envsecret("CELERY_BROKER_URL")
 CELERY_TIMEZONE = TIME_ZONE
 # Nobody reads a task's return value: the rows it writes are the result.
 CELERY_TASK_IGNORE_RESULT = True

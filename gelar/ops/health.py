@@ -5,6 +5,7 @@ probe that crashes is as useless as one that lies. Failures are logged with thei
 cause; the HTTP answer says only which service failed.
 """
 
+import functools
 import logging
 
 import redis
@@ -31,21 +32,25 @@ def database_status() -> str:
     return OK if row and row[0] == 1 else FAILED
 
 
+@functools.lru_cache(maxsize=1)
+def _redis_client(url: str, timeout: float) -> redis.Redis:
+    """The probe's client, one per process: its pool keeps the connection open from one
+    probe to the next (checkers probe every few seconds). Keyed by the settings it is
+    made from; redis-py's pool starts afresh in a forked child."""
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
 def redis_status() -> str:
-    """PING the Redis of REDIS_URL (cache, channel layer, task broker), if there is one."""
+    """PING the Redis of REDIS_URL (cache, channel layer), if there is one; a connection
+    attempt or an answer waits at most HEALTH_REDIS_TIMEOUT."""
     if not settings.REDIS_URL:
         return NOT_CONFIGURED
-    timeout = settings.HEALTH_REDIS_TIMEOUT
-    client = redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout
-    )
+    client = _redis_client(settings.REDIS_URL, settings.HEALTH_REDIS_TIMEOUT)
     try:
         answered = client.ping()
     except (redis.RedisError, OSError):
         log.warning("readiness: Redis does not answer", exc_info=True)
         return FAILED
-    finally:
-        client.close()
     return OK if answered else FAILED
 
 

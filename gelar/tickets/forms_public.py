@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gelar.common.validators import normalize_whatsapp
 
-# uuid4().hex, as the form makes it: the key also seals the ticket's secret in the
-# session (views_public._seal), so a short or guessable one is refused.
+# uuid4().hex, as the form makes it: the ticket's secret is derived from the key
+# (services.registration_secret), so a short or guessable one is refused.
 IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
 
 

@@ -1,6 +1,7 @@
 """The venue: time slots with a capacity, invitations, tickets, gate devices and scans.
 
-A Ticket carries a random secret (32 bytes, URL-safe) that its QR code holds; the
+A Ticket carries a secret (32 bytes, URL-safe: random, or for the public form an
+HMAC of the form's key under SECRET_KEY, tickets.services) that its QR code holds; the
 database keeps only the secret's SHA-256 (`secret_hash`), so a leaked ticket list
 or a gate device's download cannot be turned into tickets. A TimeSlot counts its
 taken places in `taken`, changed only by a conditional UPDATE (taken < capacity),

@@ -6,9 +6,12 @@ Capacity. A public ticket takes a place in its TimeSlot with one conditional UPD
 The UPDATE also locks the slot row until the transaction ends, so the per-WhatsApp
 limit counted after it is exact as well. Cancelling gives the place back once.
 
-Secrets. A ticket's QR holds "GLR1." + a random 32-byte secret; only its SHA-256 is
-stored, so the secret exists in clear once: in the return value of the service that
-made it (registration, RSVP, re-issue).
+Secrets. A ticket's QR holds "GLR1." + a 32-byte secret; only its SHA-256 is stored,
+so the secret exists in clear once: in the return value of the service that made it
+(registration, RSVP, re-issue). A secret is random, except that of a ticket registered
+through the public form: an HMAC of the form's idempotency key, so that the database
+(secret_hash is unique) makes a form submitted twice one ticket, and the second submit
+finds it (register_from_form).
 
 Scans. A scan is decided under a lock of the ticket row and stored as a Scan, unique per
 (device, nonce): the same scan sent again, online or in a repeated sync, returns the
@@ -63,6 +66,7 @@ Devices. A gate device's token stops working when the organizer revokes it, when
 expo is closed, and two days after its last day (time for the last offline syncs).
 """
 
+import base64
 import datetime
 import hashlib
 import re
@@ -75,6 +79,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import dateformat, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -241,8 +246,8 @@ def _local_today(expo: Expo, now: datetime.datetime) -> datetime.date:
 # --- registration ---------------------------------------------------------------------
 
 
-def _create_ticket(**fields) -> tuple[Ticket, str]:
-    secret = new_ticket_secret()
+def _create_ticket(*, secret: str | None = None, **fields) -> tuple[Ticket, str]:
+    secret = secret or new_ticket_secret()
     ticket = Ticket.objects.create(secret_hash=secret_hash(secret), **fields)
     # The number follows the pk: short and unique without a retry loop. It is printed
     # for people, never accepted as a credential by scan().
@@ -260,13 +265,15 @@ def register_for_slot(
     whatsapp: str = "",
     now: datetime.datetime | None = None,
     lock: bool = True,
+    secret: str | None = None,
 ) -> tuple[Ticket, str]:
     """A public ticket for the slot; returns it and its secret (the only time it exists).
 
     Needs a WhatsApp number or an email (the ticket is sent there). Raises TicketInvalid,
     RegistrationClosed (expo not open, slot not public or over), SlotFull, TooManyTickets.
-    `lock=False` swaps the conditional UPDATE for a read-check-write; it exists only for
-    the test that shows the race it prevents.
+    `secret` is register_from_form's; None draws a random one. `lock=False` swaps the
+    conditional UPDATE for a read-check-write; it exists only for the test that shows
+    the race it prevents.
     """
     now = now or timezone.now()
     name = _clean_name(holder_name)
@@ -304,6 +311,7 @@ def register_for_slot(
         if held >= MAX_TICKETS_PER_CONTACT:
             raise TooManyTickets()
         ticket, secret = _create_ticket(
+            secret=secret,
             expo=expo,
             kind=Ticket.Kind.PUBLIC,
             slot=slot,
@@ -319,6 +327,70 @@ def register_for_slot(
             organizer=expo.organizer,
         )
     return ticket, secret
+
+
+@dataclass(frozen=True)
+class Registration:
+    ticket: Ticket
+    secret: str
+    created: bool  # False: the form's key had made this ticket already (a second submit)
+
+
+def registration_secret(idempotency_key: str) -> str:
+    """The secret of the ticket that the registration form with this key makes.
+
+    Keyed with SECRET_KEY, so that the key alone does not give it away. It tells nothing
+    that the key did not already: whoever holds the form's key can submit it again and
+    be shown the ticket, as the visitor who sent it is.
+    """
+    digest = salted_hmac("gelar.tickets.registration", idempotency_key, algorithm="sha256")
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def registered_ticket(*, idempotency_key: str) -> Registration | None:
+    """The registration that the form with this key already made, if any."""
+    return _registered(registration_secret(idempotency_key))
+
+
+def _registered(secret: str) -> Registration | None:
+    ticket = Ticket.objects.filter(secret_hash=secret_hash(secret)).first()
+    return Registration(ticket, secret, created=False) if ticket is not None else None
+
+
+def register_from_form(
+    *,
+    idempotency_key: str,
+    slot: TimeSlot,
+    holder_name: str,
+    email: str = "",
+    whatsapp: str = "",
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """register_for_slot for a form that may arrive twice (a double tap, the back button):
+    the same key makes one ticket and gives the same secret each time.
+
+    The ticket's secret comes from the key and secret_hash is unique, so the database
+    holds this without the cache: a second submit racing the first waits on the slot
+    row's lock, then fails on the unique hash (or finds the slot or the contact's tickets
+    full, by the first one's ticket) and returns the first one's ticket instead.
+    """
+    secret = registration_secret(idempotency_key)
+    if (found := _registered(secret)) is not None:
+        return found
+    try:
+        ticket, _secret = register_for_slot(
+            slot=slot,
+            holder_name=holder_name,
+            email=email,
+            whatsapp=whatsapp,
+            now=now,
+            secret=secret,
+        )
+    except (IntegrityError, TicketError):
+        if (found := _registered(secret)) is None:
+            raise
+        return found
+    return Registration(ticket, secret, created=True)
 
 
 def _take_place_racy(slot: TimeSlot) -> None:

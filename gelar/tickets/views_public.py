@@ -7,16 +7,12 @@ NUL byte). The rules (capacity, closed slots, cancelling, RSVP) are
 gelar.tickets.services'; these views parse, call one service, render.
 """
 
-import hashlib
-import hmac
 import re
-import time
 import uuid
 from functools import partial
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,20 +26,12 @@ from gelar.events import selectors as events
 from gelar.events.models import Expo
 from gelar.tickets import services
 from gelar.tickets.documents import ticket_pdf, ticket_qr_svg, ticket_when
-from gelar.tickets.forms_public import RegistrationForm
+from gelar.tickets.forms_public import IDEMPOTENCY_KEY, RegistrationForm
 from gelar.tickets.models import Invitation, Ticket, TimeSlot, secret_hash
 from gelar.tickets.organizer import send_ticket_email
 
 # secrets.token_urlsafe(32) makes 43 of these; anything else is no secret or token.
 _SECRET = re.compile(r"[A-Za-z0-9_-]{43}")
-
-# Registrations this session made, {sha256(idempotency key): sealed secret}: a
-# resubmit (back button, second tap) finds its ticket instead of taking a second place.
-DONE_KEY = "tickets_registrations"
-DONE_KEPT = 10
-# A submit still running under the same key (a double tap reaching the server twice).
-IN_FLIGHT_SECONDS = 30
-WAIT_FOR_FIRST_SECONDS = 5.0
 
 
 def _expo_or_404(slug: str) -> Expo:
@@ -63,45 +51,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-# --- the idempotency key seals the secret -------------------------------------------
-
-
-def _key_id(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _pad(key: str) -> bytes:
-    return hmac.new(key.encode(), b"gelar ticket secret", hashlib.sha512).digest()
-
-
-def _seal(secret: str, key: str) -> str:
-    """The secret XOR a pad derived from the form's key (64 bytes, one use).
-
-    The session (a database row) must not hold the secret; it holds this, and
-    only the browser that has the key -- it sent the form -- can open it again.
-    """
-    return bytes(a ^ b for a, b in zip(secret.encode(), _pad(key), strict=False)).hex()
-
-
-def _unseal(sealed: object, key: str) -> str | None:
-    if not isinstance(sealed, str):
-        return None
-    try:
-        raw = bytes.fromhex(sealed)
-    except ValueError:
-        return None
-    secret = bytes(a ^ b for a, b in zip(raw, _pad(key), strict=False)).decode("latin-1")
-    return secret if _SECRET.fullmatch(secret) else None
-
-
-def _registered(request: HttpRequest, key: str) -> str | None:
-    """The secret of a registration this key already made (this session or in flight)."""
-    done = request.session.get(DONE_KEY)
-    if isinstance(done, dict) and _key_id(key) in done:
-        return _unseal(done[_key_id(key)], key)
-    return _unseal(cache.get(f"tickets:registered:{_key_id(key)}"), key)
 
 
 # --- registration -------------------------------------------------------------------
@@ -125,11 +74,13 @@ def visit(request: HttpRequest, slug: str) -> HttpResponse:
     expo = _expo_or_404(slug)
     now = timezone.now()
     if request.method == "POST":
+        # A form sent again (a second tap, the back button) finds its ticket, even when
+        # its slot has filled up or closed since.
         key = request.POST.get("idempotency_key", "")
-        if isinstance(key, str) and len(key) == 32:
-            secret = _registered(request, key)
-            if secret is not None:
-                return redirect("tickets:ticket", secret=secret)
+        if IDEMPOTENCY_KEY.fullmatch(key):
+            found = services.registered_ticket(idempotency_key=key)
+            if found is not None:
+                return redirect("tickets:ticket", secret=found.secret)
     slots = _open_slots(expo, now)
     open_slots = [slot for slot in slots if slot.taken < slot.capacity]
     status = 200
@@ -162,54 +113,36 @@ def visit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _register(request, *, expo: Expo, form: RegistrationForm, slots) -> HttpResponse | int:
-    """Call register_for_slot: a redirect to the ticket, or the status of the form shown again
-    with the service's error."""
+    """Call register_from_form: a redirect to the ticket, or the status of the form shown
+    again with the service's error."""
     data = form.cleaned_data
-    key = data["idempotency_key"]
-    marker = f"tickets:registering:{_key_id(key)}"
-    if not cache.add(marker, True, IN_FLIGHT_SECONDS):
-        # The same form is being submitted by another request: wait for its ticket.
-        deadline = time.monotonic() + WAIT_FOR_FIRST_SECONDS
-        while time.monotonic() < deadline:
-            secret = _registered(request, key)
-            if secret is not None:
-                return redirect("tickets:ticket", secret=secret)
-            time.sleep(0.1)
-        form.add_error(None, _("Your registration is still being processed; try again."))
-        return 409
     slot = next(slot for slot in slots if slot.pk == data["slot"])
     try:
-        try:
-            ticket, secret = services.register_for_slot(
-                slot=slot,
-                holder_name=data["name"],
-                whatsapp=data["whatsapp"],
-                email=data["email"],
-            )
-        except services.TicketError as error:
-            # The service's names for the form's fields.
-            field = {"holder_name": "name"}.get(error.field, error.field)
-            form.add_error(field if field in form.fields else None, error.message)
-            if field not in form.fields and isinstance(error, services.SlotFull):
-                form.add_error("slot", _("Choose another time slot."))
-            return 409 if isinstance(error, services.SlotFull) or field == "slot" else 400
-        sealed = _seal(secret, key)
-        cache.set(f"tickets:registered:{_key_id(key)}", sealed, 3600)
-    finally:
-        cache.delete(marker)
-    done = request.session.get(DONE_KEY, {})
-    done = dict(list(done.items())[-(DONE_KEPT - 1) :]) if isinstance(done, dict) else {}
-    done[_key_id(key)] = sealed
-    request.session[DONE_KEY] = done
-    ticket_url = request.build_absolute_uri(reverse("tickets:ticket", args=[secret]))
-    transaction.on_commit(
-        partial(
-            send_ticket_email,
-            ticket_id=ticket.pk,
-            ticket_url=ticket_url,
-            language=translation.get_language(),
+        registration = services.register_from_form(
+            idempotency_key=data["idempotency_key"],
+            slot=slot,
+            holder_name=data["name"],
+            whatsapp=data["whatsapp"],
+            email=data["email"],
         )
-    )
+    except services.TicketError as error:
+        # The service's names for the form's fields.
+        field = {"holder_name": "name"}.get(error.field, error.field)
+        form.add_error(field if field in form.fields else None, error.message)
+        if field not in form.fields and isinstance(error, services.SlotFull):
+            form.add_error("slot", _("Choose another time slot."))
+        return 409 if isinstance(error, services.SlotFull) or field == "slot" else 400
+    secret = registration.secret
+    if registration.created:  # a second submit of the form sends no second email
+        ticket_url = request.build_absolute_uri(reverse("tickets:ticket", args=[secret]))
+        transaction.on_commit(
+            partial(
+                send_ticket_email,
+                ticket_id=registration.ticket.pk,
+                ticket_url=ticket_url,
+                language=translation.get_language(),
+            )
+        )
     return redirect("tickets:ticket", secret=secret)
 
 

@@ -42,6 +42,7 @@ def test_compose_runs_every_part_of_the_topology(compose):
         assert service["build"]["target"] == "app"
         environment = service["environment"]
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/1"  # the worker's
         assert environment["SECRET_KEY_FILE"] == "/run/secrets/secret_key"
         assert environment["DATABASE_URL_FILE"] == "/run/secrets/database_url"
         assert "SECRET_KEY" not in environment and "DATABASE_URL" not in environment
@@ -182,6 +183,20 @@ def test_every_environment_variable_is_documented():
     assert {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EXPIRE_RESERVATIONS_EVERY"} <= names
     documented = set(re.findall(r"`([A-Z0-9_]+)`", (ROOT / "docs" / "deploy.md").read_text()))
     assert sorted(names - documented) == []
+
+
+def test_the_environment_example_is_read_alike_by_systemd_and_the_shell():
+    """systemd's EnvironmentFile and the scripts' `. gelar.env` (deploy/env.sh) read the
+    same file: every value the shell would split or redirect is quoted."""
+    example = DEPLOY / "gelar.env.example"
+    shell = subprocess.run(
+        ["bash", "-c", 'set -aeu; . "$1"; printf %s "$DEFAULT_FROM_EMAIL"', "-", example],
+        capture_output=True,
+        text=True,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert shell.stderr == ""
+    assert shell.stdout == "Gelar <noreply@gelar.example.id>"
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump backs up PostgreSQL")

@@ -8,9 +8,9 @@ import threading
 import pytest
 from kombu.exceptions import OperationalError
 
-from gelar import settings as gelar_settings
 from gelar.celery import app
 from gelar.common import tasks
+from gelar.ops.tests.test_security import settings_in
 
 ran: list[dict] = []
 done = threading.Event()
@@ -98,23 +98,23 @@ def test_without_a_broker_tasks_stay_in_the_process(settings):
 
 
 @pytest.mark.parametrize(
-    ("redis_url", "broker_url"),
-    [
-        ("redis://127.0.0.1:6380/0", "redis://127.0.0.1:6380/1"),
-        ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/1"),
-        ("redis://:s3cret@redis.internal:6379/3", "redis://:s3cret@redis.internal:6379/4"),
-        ("rediss://cache.example.id:6380/", "rediss://cache.example.id:6380/1"),
-    ],
+    "redis_url",
+    ["redis://127.0.0.1:6379/0", "rediss://cache.example.id:6380/", "unix:///run/redis.sock?db=0"],
 )
-def test_the_broker_is_the_next_database_of_redis_url(redis_url, broker_url):
-    assert gelar_settings._next_redis_database(redis_url) == broker_url
-
-
-def test_a_redis_url_without_a_database_number_is_refused():
-    from django.core.exceptions import ImproperlyConfigured
-
-    with pytest.raises(ImproperlyConfigured, match="database number"):
-        gelar_settings._next_redis_database("redis://127.0.0.1:6379/cache")
+def test_redis_alone_does_not_switch_the_task_queue_on(redis_url, tmp_path):
+    """Tasks go to Celery only when CELERY_BROKER_URL says so: with REDIS_URL alone and no
+    worker running, an export would wait in a queue nobody reads, and no beat would
+    release reservations."""
+    names = ["REDIS_URL", "CELERY_BROKER_URL"]
+    assert settings_in({"REDIS_URL": redis_url}, tmp_path, names) == {
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": "",
+    }
+    broker = "redis://127.0.0.1:6379/1"
+    assert settings_in({"REDIS_URL": redis_url, "CELERY_BROKER_URL": broker}, tmp_path, names) == {
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker,
+    }
 
 
 def test_reservations_are_released_every_minute_by_beat():

@@ -6,6 +6,7 @@ import socket
 from unittest import mock
 
 import pytest
+import redis
 from django.db import OperationalError, connections
 
 # The test settings take ALLOWED_HOSTS from DEBUG; a probe comes with the app's address.
@@ -66,6 +67,24 @@ def test_readyz_pings_redis(client, settings):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert json.loads(response.content) == {"database": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_keeps_its_redis_connection_between_probes(client, settings):
+    """A checker probes every few seconds from each load balancer: one connection per
+    process, not one per probe."""
+    if not _redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.REDIS_URL = "redis://127.0.0.1:6379/14"
+    connect = redis.connection.Connection._connect
+    with mock.patch.object(
+        redis.connection.Connection, "_connect", autospec=True, side_effect=connect
+    ) as opened:
+        answers = [client.get("/readyz").status_code for _probe in range(3)]
+    assert answers == [200, 200, 200]
+    assert opened.call_count == 1
 
 
 @pytest.mark.django_db

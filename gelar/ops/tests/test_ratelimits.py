@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit import core
 
@@ -30,23 +30,17 @@ from gelar.testing import (
     accept_every_payment,
     build_expo,
     make_exhibitor_member,
+    make_expo,
     make_payment_settings,
     make_user,
 )
 from gelar.tickets import services as tickets
 from gelar.tickets.models import Scan, TimeSlot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
 
 MESSAGE = "Too many requests in a short time. Please wait a moment and try again."
 OTHER_ADDRESS = "203.0.113.77"
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
@@ -240,6 +234,32 @@ def test_gate_scans_per_device(client, limits):
     # Same address, another device: its own budget.
     assert scan(token_b, "n-4").status_code == 200
     assert Scan.objects.count() == 3
+
+
+def test_made_up_gate_tokens_share_their_address_s_budget(client, limits):
+    """A script sending a new bogus token each time gets no fresh budget per token."""
+    limits("api-v1:gate_scan", "2/m")
+    today = timezone.localdate()
+    expo = make_expo(start_date=today, end_date=today)
+    _device, token = tickets.gate_device_create(expo=expo, actor=None, name="Gerbang A")
+
+    def scan(token, nonce, **extra):
+        return client.post(
+            "/api/v1/gate/scan",
+            {"code": "GLR1.x", "direction": "entry", "nonce": nonce},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+            **extra,
+        )
+
+    bogus = [f"made-up-token-number-{n:04d}" for n in range(3)]
+    assert [scan(bogus[0], "n-1").status_code, scan(bogus[1], "n-2").status_code] == [401, 401]
+    assert_json_429(scan(bogus[2], "n-3"))
+    assert_json_429(client.post("/api/v1/gate/scan", {}, content_type="application/json"))
+    # The real device behind the same address keeps its own budget; another address too.
+    assert scan(token, "n-4").status_code == 200
+    assert scan(bogus[0], "n-5", REMOTE_ADDR=OTHER_ADDRESS).status_code == 401
+    assert Scan.objects.count() == 1
 
 
 # --- the booth's till -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -100,6 +101,38 @@ def test_check_deploy_sees_a_site_without_https(tmp_path):
     assert done.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in done.stderr
+
+
+def test_check_deploy_sees_an_https_redirect_behind_nginx_without_the_scheme(tmp_path):
+    """Behind nginx (TLS ends there) without TRUST_X_FORWARDED_PROTO, every request looks
+    like plain HTTP to Django: the HTTPS redirect would loop."""
+    behind_nginx = {**PRODUCTION, "TRUSTED_PROXY_COUNT": "1"}
+    check = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    done = run(check, behind_nginx, tmp_path)
+    assert done.returncode != 0
+    assert "(ops.W001) SECURE_SSL_REDIRECT is on behind a proxy" in done.stderr
+    # Either setting put right clears it (the redirect left to nginx, or the scheme trusted).
+    for fixed in ({"SECURE_SSL_REDIRECT": "0"}, {"TRUST_X_FORWARDED_PROTO": "1"}):
+        done = run(["manage.py", "check", "--deploy"], {**behind_nginx, **fixed}, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "ops.W001" not in done.stdout + done.stderr
+
+
+def test_check_deploy_of_the_topology_adds_nothing_of_its_own(tmp_path):
+    """bench/topology.sh's environment: plain HTTP behind nginx, so no HTTPS redirect.
+    Django warns about the missing HTTPS settings (W004, W008, ...), and that is all."""
+    topology = {
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1:8080",
+        "TRUSTED_PROXY_COUNT": "1",
+        "REDIS_URL": "redis://127.0.0.1:6380/0",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6380/1",
+    }
+    done = run(["manage.py", "check", "--deploy"], topology, tmp_path)
+    assert done.returncode == 0, done.stderr
+    found = set(re.findall(r"\((\w+\.\w+)\)", done.stderr))
+    assert found == {"security.W004", "security.W008", "security.W012", "security.W016"}
 
 
 def test_https_defaults_for_an_https_site(tmp_path):
@@ -202,6 +235,7 @@ def test_every_secret_setting_reads_a_file(tmp_path):
         "SECRET_KEY": "k" * 40 + secrets.token_urlsafe(20),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'from-file.sqlite3'}",
         "REDIS_URL": "redis://:rahasia@127.0.0.1:6379/3",
+        "CELERY_BROKER_URL": "redis://:rahasia@broker.internal:6379/1",
         "EMAIL_HOST_PASSWORD": "sandi-surel",
         "MIDTRANS_SERVER_KEY": "SB-Mid-server-abc",
         "METRICS_TOKEN": "token-prometheus",
@@ -216,7 +250,8 @@ def test_every_secret_setting_reads_a_file(tmp_path):
             "-c",
             "import json, django; django.setup(); from django.conf import settings as s; "
             "print(json.dumps([s.SECRET_KEY, s.DATABASES['default']['NAME'], s.REDIS_URL, "
-            "s.EMAIL_HOST_PASSWORD, s.MIDTRANS_SERVER_KEY, s.METRICS_TOKEN]))",
+            "s.CELERY_BROKER_URL, s.EMAIL_HOST_PASSWORD, s.MIDTRANS_SERVER_KEY, "
+            "s.METRICS_TOKEN]))",
         ],
         {**env, "SECRET_KEY": ""},
         tmp_path,
@@ -226,6 +261,7 @@ def test_every_secret_setting_reads_a_file(tmp_path):
         values["SECRET_KEY"],
         str(tmp_path / "from-file.sqlite3"),
         values["REDIS_URL"],
+        values["CELERY_BROKER_URL"],
         values["EMAIL_HOST_PASSWORD"],
         values["MIDTRANS_SERVER_KEY"],
         values["METRICS_TOKEN"],

@@ -17,12 +17,7 @@ from gelar.reports.charts import bars, columns_over_time, split_against_plan
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "Batik"'
 
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("indonesian")
 
 
 def parse(svg: str) -> ET.Element:

@@ -25,17 +25,10 @@ from gelar.reports import exports
 from gelar.reports.selectors import expo_report
 from gelar.reports.tests.fixtures import EXPECTED, NOW, report_fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
 
 RUPIAH = '"Rp"#,##0'
 PERCENT = '0.0"%"'
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

@@ -95,6 +95,24 @@ def test_without_the_conditional_update_the_slot_is_oversold(slot, slow_write):
     assert taken < tickets  # lost updates: the counter no longer matches the tickets
 
 
+def test_one_form_submitted_four_times_at_once_makes_one_ticket(slot, threads_database):
+    """A double tap reaching two app processes: no cache between them, only the database."""
+    threads_database()
+    key = "9f1c2b7a4e6d48b0a3c5d7e9f1a2b3c4"
+
+    def submit(i: int) -> str:
+        registration = s.register_from_form(
+            idempotency_key=key, slot=slot, holder_name="Siti", whatsapp="081234567890", now=NOW
+        )
+        return f"{'created' if registration.created else 'found'} {registration.secret}"
+
+    results = run_together(4, submit)
+
+    secret = s.registration_secret(key)
+    assert results == [f"created {secret}"] + [f"found {secret}"] * 3
+    assert tickets_and_taken(slot) == (1, 1)
+
+
 @pytest.fixture
 def ticket_at_two_gates(slot):
     ticket, secret = s.register_for_slot(
