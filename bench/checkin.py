@@ -51,29 +51,17 @@ def setup(directory: str, n_tickets: int, n_gates: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from gelar.events.models import Expo, Organizer
-    from gelar.regions.models import Regency
     from gelar.tickets import services as tickets
     from gelar.tickets.models import Ticket, TimeSlot, new_ticket_secret, secret_hash
 
-    pekalongan = Regency.objects.get(code="33.75")
     now = timezone.now()
     with transaction.atomic():
-        organizer = Organizer.objects.create(
-            name="Dinas Perdagangan Kota Pekalongan",
-            short_name="Dindakop",
-            slug="dindakop-checkin",
-            region=pekalongan,
-        )
-        expo = Expo.objects.create(
-            organizer=organizer,
-            name="Check-in Expo",
-            slug="checkin-expo",
-            start_date=timezone.localdate(now, WIB),
-            end_date=timezone.localdate(now, WIB) + datetime.timedelta(days=1),
+        _, expo = benchlib.organizer_and_expo(
+            "checkin-expo",
+            "Check-in Expo",
+            timezone.localdate(now, WIB),
+            timezone.localdate(now, WIB) + datetime.timedelta(days=1),
             venue_name="Gedung HA Djunaid Convention Center",
-            venue_region=pekalongan,
-            status=Expo.Status.PUBLISHED,
         )
         slot = TimeSlot.objects.create(
             expo=expo,
@@ -174,39 +162,6 @@ def count(directory: str, phase: str) -> None:
 # --- the gates (standard library only) ------------------------------------------------
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """(status, keep-alive, body) of one response."""
-    status_line = await reader.readline()
-    if not status_line:
-        raise ConnectionError("connection closed")
-    status = int(status_line.split()[1])
-    length, chunked, close = 0, False, False
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = line.decode("latin-1").partition(":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == "content-length":
-            length = int(value)
-        elif name == "transfer-encoding" and "chunked" in value:
-            chunked = True
-        elif name == "connection" and value == "close":
-            close = True
-    body = b""
-    if chunked:
-        parts = []
-        while True:
-            size = int((await reader.readline()).split(b";")[0], 16)
-            parts.append((await reader.readexactly(size + 2))[:-2])
-            if size == 0:
-                break
-        body = b"".join(parts)
-    elif length:
-        body = await reader.readexactly(length)
-    return status, not close, body
-
-
 class Gate:
     """One device: one keep-alive connection, one request at a time."""
 
@@ -228,37 +183,21 @@ class Gate:
                     asyncio.open_connection(self.url.hostname, self.url.port), self.timeout
                 )
             self.writer.write(request)
-            status, keep, answer = await asyncio.wait_for(_read_response(self.reader), self.timeout)
+            answer = await asyncio.wait_for(benchlib.read_response(self.reader), self.timeout)
         except BaseException:
             self.close()
             raise
-        if not keep:
+        if not answer.keep_alive:
             self.close()
         try:
-            return status, json.loads(answer) if answer else None
+            return answer.status, json.loads(answer.body) if answer.body else None
         except ValueError:
-            return status, None
+            return answer.status, None
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
-
-
-def _percentiles(latencies: list[float]) -> dict:
-    latencies = sorted(latencies)
-
-    def at(p: float) -> float:
-        if not latencies:
-            return 0.0
-        return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
-
-    return {
-        "p50_ms": at(50),
-        "p95_ms": at(95),
-        "p99_ms": at(99),
-        "max_ms": 1000 * latencies[-1] if latencies else 0.0,
-    }
 
 
 def _read_lines(path: str) -> list[str]:
@@ -316,7 +255,7 @@ async def _online(args) -> dict:
         "errors": dict(errors),
         "elapsed_s": elapsed,
         "scans_per_s": sum(scanned) / elapsed if elapsed else 0.0,
-        **_percentiles(latencies),
+        **benchlib.percentiles(latencies),
     }
 
 
@@ -434,7 +373,7 @@ async def _offline(args) -> dict:
         "repeat_sent": len(repeat),
         "repeat_same": same,
         "repeat_status": status,
-        **_percentiles(latencies),
+        **benchlib.percentiles(latencies),
     }
 
 

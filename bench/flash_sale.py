@@ -37,62 +37,20 @@ def setup(stock: int, suffix: str = "") -> None:
 
     from django.db import transaction
 
-    from gelar.catalog.models import Product
-    from gelar.events.models import Expo, Organizer
-    from gelar.exhibitors.models import Category, Exhibitor, Participation
-    from gelar.payments.models import ExhibitorPaymentSettings
-    from gelar.payments.services import payment_methods_for
-    from gelar.regions.models import Regency
-
-    pekalongan = Regency.objects.get(code="33.75")
     with transaction.atomic():
-        organizer = Organizer.objects.create(
-            name="Dinas Perdagangan Kota Pekalongan",
-            short_name="Dindakop",
-            slug=f"dindakop-flash{suffix}",
-            region=pekalongan,
+        _, expo = benchlib.organizer_and_expo(
+            f"flash-sale-expo{suffix}",
+            "Flash Sale Expo",
+            datetime.date(2026, 12, 1),
+            datetime.date(2026, 12, 2),
         )
-        expo = Expo.objects.create(
-            organizer=organizer,
-            name="Flash Sale Expo",
-            slug=f"flash-sale-expo{suffix}",
-            start_date=datetime.date(2026, 12, 1),
-            end_date=datetime.date(2026, 12, 2),
-            venue_name="Gedung Olahraga",
-            venue_region=pekalongan,
-            status=Expo.Status.PUBLISHED,
-        )
-        category, _ = Category.objects.get_or_create(
-            slug="batik-fashion", defaults={"name": "Batik & Fesyen", "name_en": "Batik & Fashion"}
-        )
-        exhibitor = Exhibitor.objects.create(
+        exhibitor, product = benchlib.online_booth(
+            expo,
+            f"batik-kilat{suffix}",
             name="Batik Kilat",
-            slug=f"batik-kilat{suffix}",
-            owner_name="Siti Rahmawati",
-            region=pekalongan,
-            category=category,
-            whatsapp="6281234567890",
-        )
-        Participation.objects.create(
-            expo=expo,
-            exhibitor=exhibitor,
-            mode="online",
-            status=Participation.Status.ACCEPTED,
-        )
-        ExhibitorPaymentSettings.objects.create(
-            exhibitor=exhibitor,
-            bank_name="BRI",
-            bank_account_number="0123456789012",
-            bank_account_holder="Siti Rahmawati",
-        )
-        product = Product.objects.create(
-            exhibitor=exhibitor,
-            name="Kemeja Batik Edisi Terbatas",
-            slug="kemeja-batik-edisi-terbatas",
-            price=150000,
+            product="Kemeja Batik Edisi Terbatas",
             stock=stock,
         )
-    assert "transfer" in payment_methods_for(exhibitor=exhibitor)
     print(expo.slug, exhibitor.slug, product.pk)
 
 
@@ -132,57 +90,6 @@ def count(product_id: int, stock: int) -> None:
 # --- the buyers (standard library only) ---------------------------------------------
 
 
-def _body(i: int, booth: str, product_id: int) -> bytes:
-    return json.dumps(
-        {
-            "buyer": {"name": f"Pembeli {i}", "whatsapp": f"0812{i:08d}", "email": ""},
-            "lines": [{"product_id": product_id, "quantity": 1}],
-            "booths": [
-                {
-                    "exhibitor": booth,
-                    "delivery": {
-                        "method": "courier",
-                        "address": f"Jl. Hayam Wuruk {i}",
-                        "city": "Kota Pekalongan",
-                        "postal_code": "51111",
-                    },
-                    "payment_method": "transfer",
-                }
-            ],
-        }
-    ).encode()
-
-
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """(status, keep-alive) of one response; its body is read and dropped."""
-    status_line = await reader.readline()
-    if not status_line:
-        raise ConnectionError("connection closed")
-    status = int(status_line.split()[1])
-    length, chunked, close = 0, False, False
-    while True:
-        line = await reader.readline()
-        if line in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = line.decode("latin-1").partition(":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == "content-length":
-            length = int(value)
-        elif name == "transfer-encoding" and "chunked" in value:
-            chunked = True
-        elif name == "connection" and value == "close":
-            close = True
-    if chunked:
-        while True:
-            size = int((await reader.readline()).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    elif length:
-        await reader.readexactly(length)
-    return status, not close
-
-
 async def _race(args) -> dict:
     url = urllib.parse.urlsplit(args.url)
     if url.hostname != "127.0.0.1":
@@ -206,7 +113,7 @@ async def _race(args) -> dict:
                 i = buyers.get_nowait()
             except asyncio.QueueEmpty:
                 break
-            body = _body(i, args.booth, args.product)
+            body = benchlib.checkout_body(i, args.booth, args.product)
             request = (
                 f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
                 "Content-Type: application/json\r\nAccept: application/json\r\n"
@@ -221,7 +128,7 @@ async def _race(args) -> dict:
                         args.timeout,
                     )
                 writer.write(request)
-                status, keep = await asyncio.wait_for(_read_response(reader), args.timeout)
+                answer = await asyncio.wait_for(benchlib.read_response(reader), args.timeout)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as e:
                 errors[type(e).__name__] += 1
                 if writer is not None:
@@ -229,8 +136,8 @@ async def _race(args) -> dict:
                 reader = writer = None
                 continue
             done = time.perf_counter()
-            results.append((status, done - sent, done - start))
-            if not keep:
+            results.append((answer.status, done - sent, done - start))
+            if not answer.keep_alive:
                 writer.close()
                 reader = writer = None
         if writer is not None:
@@ -238,13 +145,6 @@ async def _race(args) -> dict:
 
     await asyncio.gather(*(connection(n) for n in range(args.connections)))
     elapsed = time.perf_counter() - start
-    latencies = sorted(latency for _, latency, _ in results)
-
-    def percentile(p: float) -> float:
-        if not latencies:
-            return 0.0
-        return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
-
     created = sorted(at for status, _, at in results if status == 201)
     statuses = Counter(status for status, _, _ in results)
     return {
@@ -259,10 +159,7 @@ async def _race(args) -> dict:
         "sell_out_s": created[-1] if created else None,
         "orders_per_s": len(created) / created[-1] if created else 0.0,
         "requests_per_s": len(results) / elapsed if elapsed else 0.0,
-        "p50_ms": percentile(50),
-        "p95_ms": percentile(95),
-        "p99_ms": percentile(99),
-        "max_ms": 1000 * latencies[-1] if latencies else 0.0,
+        **benchlib.percentiles([latency for _, latency, _ in results]),
     }
 
 

@@ -64,7 +64,7 @@ def setup(chatters: int, suffix: str) -> None:
     from django.utils import timezone
 
     from gelar.catalog.models import Product
-    from gelar.events.models import AgendaSession, Expo, Organizer, OrganizerMember
+    from gelar.events.models import AgendaSession, OrganizerMember
     from gelar.exhibitors.models import Category, Exhibitor, Participation
     from gelar.live import runsheet
     from gelar.live.models import Viewer
@@ -73,21 +73,11 @@ def setup(chatters: int, suffix: str) -> None:
     pekalongan = Regency.objects.get(code="33.75")
     now = timezone.now()
     with transaction.atomic():
-        organizer = Organizer.objects.create(
-            name="Dinas Perdagangan Kota Pekalongan",
-            short_name="Dindakop",
-            slug=f"dindakop-live-{suffix}",
-            region=pekalongan,
-        )
-        expo = Expo.objects.create(
-            organizer=organizer,
-            name="Live Expo",
-            slug=f"live-expo-{suffix}",
-            start_date=now.date(),
-            end_date=now.date() + datetime.timedelta(days=1),
-            venue_name="Gedung Olahraga",
-            venue_region=pekalongan,
-            status=Expo.Status.PUBLISHED,
+        organizer, expo = benchlib.organizer_and_expo(
+            f"live-expo-{suffix}",
+            "Live Expo",
+            now.date(),
+            now.date() + datetime.timedelta(days=1),
         )
         session = AgendaSession.objects.create(
             expo=expo,

@@ -103,31 +103,23 @@ def setup(lines: int, n_exhibitors: int, pos_lines: int) -> None:
 
 def _people_and_catalogue(n_exhibitors: int):
     from gelar.catalog.models import Product
-    from gelar.events.models import AgendaSession, Expo, Organizer, OrganizerMember
+    from gelar.events.models import AgendaSession, Expo, OrganizerMember
     from gelar.exhibitors.models import Category, Exhibitor, Participation
     from gelar.live.models import Pin, ViewerSample
     from gelar.regions.models import Regency
     from gelar.reports.models import Inquiry, Outcome
     from gelar.testing import make_user
 
-    pekalongan = Regency.objects.get(code="33.75")
-    organizer = Organizer.objects.create(
-        name="Dinas Perdagangan Kota Pekalongan",
-        short_name="Dindakop",
-        slug="dindakop-report",
-        region=pekalongan,
-    )
-    expo = Expo.objects.create(
-        organizer=organizer,
-        name="Report Bench Expo",
-        slug=SLUG,
-        start_date=START,
-        end_date=START + datetime.timedelta(days=DAYS - 1),
+    organizer, expo = benchlib.organizer_and_expo(
+        SLUG,
+        "Report Bench Expo",
+        START,
+        START + datetime.timedelta(days=DAYS - 1),
         venue_name="Gedung HA Djunaid Convention Center",
-        venue_region=pekalongan,
         planned_venue_percent=30,
         status=Expo.Status.CLOSED,
     )
+    pekalongan = expo.venue_region
     previous = Expo.objects.create(
         organizer=organizer,
         name="Report Bench Expo 2020",

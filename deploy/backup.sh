@@ -11,23 +11,10 @@
 # PRIVATE_MEDIA_ROOT). Safe while the site runs: pg_dump reads one consistent snapshot.
 # Restore with deploy/restore.sh; docs/deploy.md, "Backup and restore".
 set -euo pipefail
-ENV_FILE=
-while [ $# -gt 1 ]; do
-  case $1 in
-    --env) ENV_FILE=$2; shift ;;
-    *) break ;;
-  esac
-  shift
-done
-[ $# = 1 ] && [ "${1:0:1}" != - ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-DEST=$1
-# shellcheck disable=SC1090  # the environment file named on the command line
-if [ -n "$ENV_FILE" ]; then set -a; . "$ENV_FILE"; set +a; fi
-if [ -z "${DATABASE_URL:-}" ] && [ -n "${DATABASE_URL_FILE:-}" ]; then DATABASE_URL=$(cat "$DATABASE_URL_FILE"); fi
-case ${DATABASE_URL:-} in postgres://* | postgresql://*) ;; *) echo "backup: DATABASE_URL must be a PostgreSQL URL" >&2; exit 2 ;; esac
-VAR=${GELAR_VAR_DIR:-}
-MEDIA=${MEDIA_ROOT:-${VAR:+$VAR/media}}
-PRIVATE=${PRIVATE_MEDIA_ROOT:-${VAR:+$VAR/private}}
+# shellcheck source=deploy/env.sh
+. "$(dirname "$0")/env.sh"
+deploy_env "$@"
+DEST=$ARGUMENT
 
 TARGET=$DEST/gelar-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$TARGET"

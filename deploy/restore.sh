@@ -8,23 +8,10 @@
 # Reads the same variables as deploy/backup.sh. Then run `manage.py migrate` (a no-op
 # unless the code is newer than the backup) and start the services again.
 set -euo pipefail
-ENV_FILE=
-while [ $# -gt 1 ]; do
-  case $1 in
-    --env) ENV_FILE=$2; shift ;;
-    *) break ;;
-  esac
-  shift
-done
-[ $# = 1 ] && [ "${1:0:1}" != - ] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-SOURCE=$1
-# shellcheck disable=SC1090  # the environment file named on the command line
-if [ -n "$ENV_FILE" ]; then set -a; . "$ENV_FILE"; set +a; fi
-if [ -z "${DATABASE_URL:-}" ] && [ -n "${DATABASE_URL_FILE:-}" ]; then DATABASE_URL=$(cat "$DATABASE_URL_FILE"); fi
-case ${DATABASE_URL:-} in postgres://* | postgresql://*) ;; *) echo "restore: DATABASE_URL must be a PostgreSQL URL" >&2; exit 2 ;; esac
-VAR=${GELAR_VAR_DIR:-}
-MEDIA=${MEDIA_ROOT:-${VAR:+$VAR/media}}
-PRIVATE=${PRIVATE_MEDIA_ROOT:-${VAR:+$VAR/private}}
+# shellcheck source=deploy/env.sh
+. "$(dirname "$0")/env.sh"
+deploy_env "$@"
+SOURCE=$ARGUMENT
 
 [ -s "$SOURCE/database.dump" ] || { echo "restore: no $SOURCE/database.dump" >&2; exit 1; }
 (cd "$SOURCE" && sha256sum --quiet --check SHA256SUMS) || { echo "restore: checksums do not match" >&2; exit 1; }

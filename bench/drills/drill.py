@@ -22,11 +22,14 @@ Every loop is bounded in count and time.
 
 import argparse
 import asyncio
+import datetime
+import hashlib
 import json
 import os
 import sys
 import time
-from collections import Counter
+import uuid
+from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlib  # noqa: E402
@@ -36,68 +39,34 @@ MAX_BUYERS = 2000
 RETRYABLE = {502, 503, 504}
 ANSWERS = {"200", "201", "409", "429"}
 ATTEMPTS = 10
+NOTIFIERS = 8  # Midtrans' connections sending notifications
 
 
 # --- Django parts -------------------------------------------------------------------
 
 
 def setup(stock: int, run: str) -> None:
-    """An organizer, a published expo, one accepted online booth paid by transfer, one product."""
+    """An organizer, a published expo, one accepted online booth paid by transfer or online
+    (Midtrans: the topology has a server key of its own), one product."""
     benchlib.django_setup()
     import datetime
 
     from django.db import transaction
 
-    from gelar.catalog.models import Product
-    from gelar.events.models import Expo, Organizer
-    from gelar.exhibitors.models import Category, Exhibitor, Participation
-    from gelar.payments.models import ExhibitorPaymentSettings
-    from gelar.regions.models import Regency
-
-    pekalongan = Regency.objects.get(code="33.75")
     with transaction.atomic():
-        organizer = Organizer.objects.create(
-            name="Dinas Perdagangan Kota Pekalongan",
-            short_name="Dindakop",
-            slug=f"drill-{run}",
-            region=pekalongan,
+        _, expo = benchlib.organizer_and_expo(
+            f"drill-expo-{run}",
+            f"Drill Expo {run}",
+            datetime.date(2026, 12, 1),
+            datetime.date(2026, 12, 2),
         )
-        expo = Expo.objects.create(
-            organizer=organizer,
-            name=f"Drill Expo {run}",
-            slug=f"drill-expo-{run}",
-            start_date=datetime.date(2026, 12, 1),
-            end_date=datetime.date(2026, 12, 2),
-            venue_name="Gedung Olahraga",
-            venue_region=pekalongan,
-            status=Expo.Status.PUBLISHED,
-        )
-        category, _ = Category.objects.get_or_create(
-            slug="batik-fashion", defaults={"name": "Batik & Fesyen", "name_en": "Batik & Fashion"}
-        )
-        exhibitor = Exhibitor.objects.create(
+        exhibitor, product = benchlib.online_booth(
+            expo,
+            f"batik-kilat-{run}",
             name=f"Batik Kilat {run}",
-            slug=f"batik-kilat-{run}",
-            owner_name="Siti Rahmawati",
-            region=pekalongan,
-            category=category,
-            whatsapp="6281234567890",
-        )
-        Participation.objects.create(
-            expo=expo, exhibitor=exhibitor, mode="online", status=Participation.Status.ACCEPTED
-        )
-        ExhibitorPaymentSettings.objects.create(
-            exhibitor=exhibitor,
-            bank_name="BRI",
-            bank_account_number="0123456789012",
-            bank_account_holder="Siti Rahmawati",
-        )
-        product = Product.objects.create(
-            exhibitor=exhibitor,
-            name="Kemeja Batik Edisi Terbatas",
-            slug="kemeja-batik-edisi-terbatas",
-            price=150000,
+            product="Kemeja Batik Edisi Terbatas",
             stock=stock,
+            gateway=True,
         )
     print(expo.slug, exhibitor.slug, product.pk)
 
@@ -111,13 +80,16 @@ def count(product_id: int, stock: int, run: str, answer_files: list[str]) -> dic
     from gelar.orders.models import Checkout, OrderLine
 
     told = {}  # idempotency key -> token of its 201 answer(s)
+    paid = {}  # order number -> what Midtrans was answered (with --pay)
     conflicting = 0
     for path in answer_files:
         with open(path) as f:
-            for key, token in json.load(f)["created"].items():
-                if key in told and told[key] != token:
-                    conflicting += 1
-                told[key] = token
+            answers = json.load(f)
+        for key, token in answers["created"].items():
+            if key in told and told[key] != token:
+                conflicting += 1
+            told[key] = token
+        paid.update(answers.get("paid", {}))
     checkouts = dict(
         Checkout.objects.filter(idempotency_key__startswith=f"drill-{run}-").values_list(
             "idempotency_key", "token"
@@ -133,7 +105,11 @@ def count(product_id: int, stock: int, run: str, answer_files: list[str]) -> dic
     )
     sold = lines["sold"] or 0
     left = Product.objects.values_list("stock", flat=True).get(pk=product_id)
+    books = {}
+    if paid:
+        books = _payments(run, paid)
     return {
+        **books,
         "answered_201": len(told),
         "lost": sum(1 for key, token in told.items() if checkouts.get(key) != token),
         "answers_disagreeing": conflicting,
@@ -145,6 +121,35 @@ def count(product_id: int, stock: int, run: str, answer_files: list[str]) -> dic
         "stock_left": left,
         "oversold": max(0, sold - stock),
         "consistent": sold + left == stock and left >= 0,
+    }
+
+
+def _payments(run: str, told: dict[str, str]) -> dict:
+    """The payments' books: what Midtrans was answered against the orders and payments."""
+    from django.db.models import Count, Q
+
+    from gelar.orders.models import Order
+
+    orders = Order.objects.filter(checkout__idempotency_key__startswith=f"drill-{run}-")
+    status = dict(orders.values_list("number", "status"))
+    counted = orders.annotate(
+        confirmed=Count("payments", filter=Q(payments__status="confirmed"), distinct=True),
+        notes=Count("gateway_notifications", distinct=True),
+    ).values_list("number", "confirmed", "notes")
+    paid_statuses = {"paid", "processing", "shipped", "ready_for_pickup", "completed"}
+    paid = {number for number, state in status.items() if state in paid_statuses}
+    return {
+        "payments_answered_200": len(told),
+        "payments_applied": sum(1 for action in told.values() if action == "apply"),
+        # A notification taken just before the kill was answered "duplicate" to its retry.
+        "payments_applied_before_a_lost_answer": sum(
+            1 for action in told.values() if action == "duplicate"
+        ),
+        "orders_paid": len(paid),
+        "payments_lost": sum(1 for number in told if number not in paid),
+        "paid_without_a_200": sum(1 for number in paid if number not in told),
+        "payments_duplicated": sum(c - 1 for _, c, _ in counted if c > 1)
+        + sum(n - 1 for _, _, n in counted if n > 1),
     }
 
 
@@ -203,65 +208,14 @@ class Connection:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         self.writer.write((head + "\r\n").encode() + body)
         try:
-            status, data, keep = await asyncio.wait_for(self._response(), self.timeout)
+            answer = await asyncio.wait_for(benchlib.read_response(self.reader), self.timeout)
         except BaseException:
             self.close()
             raise
-        if not keep:
+        self.headers = answer.headers
+        if not answer.keep_alive:
             self.close()
-        return status, data
-
-    async def _response(self):
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("connection closed")
-        status = int(status_line.split()[1])
-        length, chunked, keep = 0, False, True
-        self.headers = {}
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            name, value = name.strip().lower(), value.strip().lower()
-            self.headers[name] = value
-            if name == "content-length":
-                length = int(value)
-            elif name == "transfer-encoding" and "chunked" in value:
-                chunked = True
-            elif name == "connection" and value == "close":
-                keep = False
-        data = b""
-        if chunked:
-            while True:
-                size = int((await self.reader.readline()).split(b";")[0], 16)
-                data += (await self.reader.readexactly(size + 2))[:-2]
-                if size == 0:
-                    break
-        elif length:
-            data = await self.reader.readexactly(length)
-        return status, data, keep
-
-
-def checkout_body(i: int, booth: str, product_id: int) -> bytes:
-    return json.dumps(
-        {
-            "buyer": {"name": f"Pembeli {i}", "whatsapp": f"0812{i:08d}", "email": ""},
-            "lines": [{"product_id": product_id, "quantity": 1}],
-            "booths": [
-                {
-                    "exhibitor": booth,
-                    "delivery": {
-                        "method": "courier",
-                        "address": f"Jl. Hayam Wuruk {i}",
-                        "city": "Kota Pekalongan",
-                        "postal_code": "51111",
-                    },
-                    "payment_method": "transfer",
-                }
-            ],
-        }
-    ).encode()
+        return answer.status, answer.body
 
 
 class Book:
@@ -270,13 +224,17 @@ class Book:
     def __init__(self, started: float):
         self.started = started
         self.statuses: Counter[str] = Counter()  # every answer or error, retries included
+        self.kinds: dict[str, Counter[str]] = defaultdict(Counter)  # the same by request kind
         self.outcomes: Counter[str] = Counter()  # each buyer's last answer
         self.created: dict[str, str] = {}  # key -> token
         self.events: list[tuple[float, str, str]] = []  # (s since start, kind, status)
         self.latencies: list[float] = []
+        # With --pay: the orders of each 201, for Midtrans to pay (number, total).
+        self.to_pay: asyncio.Queue[tuple[str, int] | None] = asyncio.Queue()
 
     def note(self, kind: str, status: str, latency: float) -> None:
         self.statuses[status] += 1
+        self.kinds[kind][status] += 1
         self.events.append((round(time.perf_counter() - self.started, 3), kind, status))
         self.latencies.append(latency)
 
@@ -286,7 +244,8 @@ async def buy(book: Book, args, i: int, deadline: float) -> None:
     its key after a 5xx, a lost connection or a 429 (waiting what Retry-After says, at
     most 10 s), until another answer, ATTEMPTS tries or the deadline."""
     key = f"drill-{args.run}-{i}"
-    body = checkout_body(i, args.booth, args.product)
+    method = "gateway" if getattr(args, "pay", False) else "transfer"
+    body = benchlib.checkout_body(i, args.booth, args.product, method)
     path = f"/api/v1/expos/{args.expo}/checkout"
     conn = Connection(_source(i), args.timeout)
     outcome = "not sent"
@@ -305,13 +264,95 @@ async def buy(book: Book, args, i: int, deadline: float) -> None:
         outcome = _label(status, conn)
         book.note("checkout", outcome, time.perf_counter() - sent)
         if status == 201:
-            book.created[key] = json.loads(data)["token"]
+            checkout = json.loads(data)
+            book.created[key] = checkout["token"]
+            if method == "gateway":
+                for order in checkout["orders"]:
+                    book.to_pay.put_nowait((order["number"], order["total"]))
         if status not in RETRYABLE and status != 429:
             break
         wait = conn.headers.get("retry-after", "")
         await asyncio.sleep(min(int(wait), 10) if wait.isdigit() else 0.2 * (attempt + 1))
     conn.close()
     book.outcomes[outcome] += 1
+
+
+class Midtrans:
+    """Midtrans' side of the sale (it cannot be reached from here; its documented
+    contract: docs.midtrans.com/docs/https-notification-webhooks): each order a buyer was
+    told of is paid by QRIS, and Midtrans posts its settlement notification, signed with
+    the server key, to the notification URL -- again after a 5xx or a lost connection, as
+    Midtrans retries, and once more after the 200, as Midtrans may repeat a notification.
+    A few connections from 127.0.0.1, as Midtrans sends from a few addresses of its own."""
+
+    PATH = "/api/v1/payments/midtrans/notification"
+
+    def __init__(self, book: Book, args, server_key: str):
+        self.book, self.args, self.server_key = book, args, server_key
+        self.paid: dict[str, str] = {}  # order number -> action of its first 200
+        self.repeats: Counter[str] = Counter()  # action answered to the repeat
+        self.failed: Counter[str] = Counter()  # last answer of a notification never taken
+
+    def payload(self, number: str, total: int) -> bytes:
+        gross = f"{total}.00"
+        signature = hashlib.sha512(f"{number}200{gross}{self.server_key}".encode()).hexdigest()
+        now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S")
+        return json.dumps(
+            {
+                "transaction_type": "on-us",
+                "transaction_time": stamp,
+                "transaction_status": "settlement",
+                "transaction_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"drill:{number}")),
+                "status_message": "midtrans payment notification",
+                "status_code": "200",
+                "signature_key": signature,
+                "settlement_time": stamp,
+                "payment_type": "qris",
+                "order_id": number,
+                "merchant_id": "G000000000",
+                "issuer": "gopay",
+                "gross_amount": gross,
+                "fraud_status": "accept",
+                "currency": "IDR",
+                "acquirer": "gopay",
+            }
+        ).encode()
+
+    async def notify(self, conn: Connection, body: bytes) -> tuple[str, str]:
+        """(status, action): one notification, repeated until an answer that is not a 5xx."""
+        status = "not sent"
+        for attempt in range(ATTEMPTS):
+            sent = time.perf_counter()
+            try:
+                code, data = await conn.request("POST", self.PATH, body)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
+                status = type(error).__name__
+                self.book.note("notification", status, time.perf_counter() - sent)
+                await asyncio.sleep(0.2 * (attempt + 1))
+                continue
+            status = _label(code, conn)
+            self.book.note("notification", status, time.perf_counter() - sent)
+            if code == 200:
+                return status, json.loads(data)["action"]
+            if code not in RETRYABLE:
+                break
+            await asyncio.sleep(0.2 * (attempt + 1))
+        return status, ""
+
+    async def sender(self) -> None:
+        conn = Connection("127.0.0.1", self.args.timeout)
+        while (item := await self.book.to_pay.get()) is not None:
+            number, total = item
+            body = self.payload(number, total)
+            status, action = await self.notify(conn, body)
+            if not action:
+                self.failed[status] += 1
+                continue
+            self.paid[number] = action
+            _, repeat = await self.notify(conn, body)
+            self.repeats[repeat or "not answered 200"] += 1
+        conn.close()
 
 
 def _label(status: int, conn: Connection) -> str:
@@ -351,9 +392,31 @@ async def race(args) -> dict:
             await asyncio.sleep(0.05)
 
     reporter = asyncio.create_task(progress())
+    midtrans = None
+    if args.pay:
+        midtrans = Midtrans(book, args, _server_key())
+        senders = [asyncio.create_task(midtrans.sender()) for _ in range(NOTIFIERS)]
     await asyncio.gather(*(connection(n) for n in range(args.connections)))
+    if midtrans is not None:
+        for _ in senders:
+            book.to_pay.put_nowait(None)
+        await asyncio.gather(*senders)
     reporter.cancel()
-    return _summary(book, start, not_sent=buyers.qsize())
+    result = _summary(book, start, not_sent=buyers.qsize())
+    if midtrans is not None:
+        result["paid"] = midtrans.paid
+        result["repeats"] = dict(midtrans.repeats)
+        result["payments_failed"] = dict(midtrans.failed)
+    return result
+
+
+def _server_key() -> str:
+    """The topology's Midtrans server key (MIDTRANS_SERVER_KEY_FILE, from its gelar.env)."""
+    path = os.environ.get("MIDTRANS_SERVER_KEY_FILE", "")
+    key = open(path).read().strip() if path else os.environ.get("MIDTRANS_SERVER_KEY", "")
+    if not key:
+        raise SystemExit("--pay needs the topology's MIDTRANS_SERVER_KEY(_FILE)")
+    return key
 
 
 async def traffic(args) -> dict:
@@ -480,21 +543,14 @@ def timeline(path: str, down: float, up: float, what: str = "database") -> dict:
 
 
 def _summary(book: Book, start: float, *, not_sent: int) -> dict:
-    latencies = sorted(book.latencies)
-
-    def percentile(p: float) -> float:
-        if not latencies:
-            return 0.0
-        return 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
-
     return {
         "elapsed_s": time.perf_counter() - start,
         "statuses": dict(sorted(book.statuses.items())),
+        "by_kind": {kind: dict(sorted(found.items())) for kind, found in book.kinds.items()},
         "outcomes": dict(sorted(book.outcomes.items())),
         "created": book.created,
         "not_sent": not_sent,
-        "p50_ms": percentile(50),
-        "p99_ms": percentile(99),
+        **benchlib.percentiles(book.latencies),
     }
 
 
@@ -521,6 +577,7 @@ def main() -> None:
             p.add_argument("--buyers", type=int, default=1000)
             p.add_argument("--deadline", type=float, default=120)
             p.add_argument("--progress", default="")
+            p.add_argument("--pay", action="store_true", help="paid online: Midtrans notifies")
         elif name == "traffic":
             p.add_argument("--seconds", type=float, required=True)
             p.add_argument("--pause", type=float, default=0.05)

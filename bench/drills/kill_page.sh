@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Drill: kill -9 one page process during a flash sale (issue 9). 1,000 buyers race for a
-# product of stock 300 through nginx; once 150 answers are in, the page process on 8101
-# is killed (SIGKILL, its whole process group: no clean shutdown). nginx takes it out
-# and sends new requests to 8102; a checkout in flight on the dead process gets a 502
-# (nginx never passes a POST on) and its buyer repeats it with the same Idempotency-Key.
-# Then the books: every 201 answer has its checkout and order (0 lost), one order per
-# checkout (0 duplicated), sold + left = stock (0 oversold). The process is started
-# again at the end. About 1 minute; bounded at 3.
+# product of stock 300 through nginx, each paying online: for every order a buyer is
+# told of, "Midtrans" (drill.py, to its documented contract) posts the QRIS settlement
+# notification, signed with the topology's server key, and repeats it once. Once 150
+# answers are in, the page process on 8101 is killed (SIGKILL, its whole process group:
+# no clean shutdown). nginx takes it out and sends new requests to 8102; a checkout or a
+# notification in flight on the dead process gets a 502 (nginx never passes a POST on)
+# and is repeated -- the checkout with its Idempotency-Key, the notification as Midtrans
+# retries. Then the books: every 201 has its checkout and order, every notification
+# answered 200 has its order paid (0 lost); one order per checkout, one confirmed payment
+# and one stored notification per order (0 duplicated); sold + left = stock (0
+# oversold). The process is started again at the end. About 1 minute; bounded at 3.
 #
 #   bench/drills/kill_page.sh [--buyers N] [--stock N] [--kill-after N]
 set -euo pipefail
@@ -21,7 +25,7 @@ while [ $# -gt 0 ]; do
     --buyers) BUYERS=$2; shift ;;
     --stock) STOCK=$2; shift ;;
     --kill-after) KILL_AFTER=$2; shift ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,7 +40,7 @@ NGINX_FROM=$(nginx_lines)
   --connections 8 >"$TMP/readers.json" &
 READERS=$!
 "$PY" "$DRILL" race "$EXPO" "$BOOTH" "$PRODUCT" --buyers "$BUYERS" --run "$RUN" \
-  --connections 64 --progress "$TMP/progress" >"$TMP/race.json" &
+  --connections 64 --progress "$TMP/progress" --pay >"$TMP/race.json" &
 BACKGROUND=$!
 for _ in $(seq 600); do
   [ "$(cat "$TMP/progress" 2>/dev/null || echo 0)" -ge "$KILL_AFTER" ] && break
@@ -63,9 +67,10 @@ BY_PROCESS=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^up=/) { k = substr($i, 
   echo
   row "buyers | stock" "$BUYERS | $STOCK"
   row "killed (SIGKILL) page process on 8101, after" "$KILLED_AT answers" "pid $VICTIM and its worker"
-  row "answers: statuses, retries included" "" "$(field "$TMP/race.json" statuses)"
+  row "checkouts: answers, retries included" "" "$(field "$TMP/race.json" by_kind checkout)"
+  row "payment notifications: answers, retries included" "" "$(field "$TMP/race.json" by_kind notification)"
   row "buyers' final answers" "" "$(field "$TMP/race.json" outcomes)"
-  row "502s from nginx (POST in flight on the dead process)" "$NGINX_502" "each repeated with its key"
+  row "502s from nginx (POST in flight on the dead process)" "$NGINX_502" "each repeated"
   expect "readers' GETs not answered 200" "$READERS_BAD" 0 "of $(field "$TMP/readers.json" statuses 200) + those: nginx passed them on"
   row "requests by page process (nginx)" "" "$BY_PROCESS"
   expect "201 answers" "$(field "$TMP/count.json" answered_201)" "$STOCK"
@@ -77,6 +82,14 @@ BY_PROCESS=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^up=/) { k = substr($i, 
   expect "units sold" "$(field "$TMP/count.json" sold)" "$STOCK"
   expect "oversold" "$(field "$TMP/count.json" oversold)" 0
   expect "sold + left = stock" "$(field "$TMP/count.json" consistent)" True
+  expect "payment notifications answered 200" "$(field "$TMP/count.json" payments_answered_200)" "$STOCK"
+  row "  of them applied | taken before a lost answer" "$(field "$TMP/count.json" payments_applied) | $(field "$TMP/count.json" payments_applied_before_a_lost_answer)" "the retry of the latter answered \"duplicate\""
+  row "notifications never answered 200" "" "$(field "$TMP/race.json" payments_failed)"
+  expect "orders paid in the database" "$(field "$TMP/count.json" orders_paid)" "$STOCK"
+  expect "paid orders lost (200 to Midtrans, not paid)" "$(field "$TMP/count.json" payments_lost)" 0
+  expect "paid orders without a 200 to Midtrans" "$(field "$TMP/count.json" paid_without_a_200)" 0
+  expect "paid orders duplicated (payments, notifications)" "$(field "$TMP/count.json" payments_duplicated)" 0
+  expect "repeated notifications answered duplicate" "$(field "$TMP/race.json" repeats duplicate)" "$STOCK"
   row "latency p50 | p99 ms" "$(printf '%.0f | %.0f' "$(field "$TMP/race.json" p50_ms)" "$(field "$TMP/race.json" p99_ms)")"
   row "race time (s)" "$(printf '%.1f' "$(field "$TMP/race.json" elapsed_s)")"
   drill_verdict

@@ -80,3 +80,52 @@ drill_verdict() {
   echo
   if [ "$CHECKS_FAILED" = 0 ]; then echo "checks: all passed"; else echo "checks: FAILED (see WRONG)"; fi
 }
+
+# The outage drills (pg_restart.sh, redis_down.sh): traffic through nginx, a part of the
+# topology taken down 10 s in, started again, then the books. Both read EXPO, BOOTH and
+# PRODUCT (from drill.py setup), STOCK, RUN and TMP.
+#
+# outage_begin SECONDS [TRAFFIC OPTION...]: drill.py traffic on 16 connections for
+# SECONDS in the background (into $TMP/traffic.json); returns 10 s later with DOWN_AT
+# set: the caller takes its part down then.
+outage_begin() {
+  local seconds=$1
+  shift
+  "$PY" "$DRILL" traffic "$EXPO" "$BOOTH" "$PRODUCT" --seconds "$seconds" --run "$RUN" \
+    --connections 16 "$@" >"$TMP/traffic.json" &
+  BACKGROUND=$!
+  sleep 10
+  DOWN_AT=$(date +%s.%N)
+}
+
+# outage_end PART [TIMELINE OPTION...]: PART started again (UP_AT), the traffic awaited,
+# its answers per second around the outage into $TMP/timeline.json and its checkouts'
+# books into $TMP/count.json.
+outage_end() {
+  local part=$1
+  shift
+  "$TOPOLOGY" start "$part" >/dev/null
+  UP_AT=$(date +%s.%N)
+  wait "$BACKGROUND"
+  BACKGROUND=
+  "$PY" "$DRILL" timeline "$TMP/traffic.json" --down "$DOWN_AT" --up "$UP_AT" "$@" >"$TMP/timeline.json"
+  "$PY" "$DRILL" count "$PRODUCT" --stock "$STOCK" --run "$RUN" --answers "$TMP/traffic.json" >"$TMP/count.json"
+}
+
+# expect_books: the checks of the books in $TMP/count.json after an outage: no checkout
+# lost, unanswered, duplicated or oversold.
+expect_books() {
+  expect "lost checkouts (201 answer, no checkout)" "$(field "$TMP/count.json" lost)" 0
+  expect "checkouts whose buyer never got the 201" "$(field "$TMP/count.json" unanswered)" 0
+  expect "duplicated" "$(field "$TMP/count.json" duplicated)" 0
+  expect "oversold" "$(field "$TMP/count.json" oversold)" 0
+  expect "sold + left = stock" "$(field "$TMP/count.json" consistent)" True
+  row "checkouts (201)" "$(field "$TMP/count.json" answered_201)"
+}
+
+# drill_show: the table written to $RESULT_FILE on the screen; exits with the verdict.
+drill_show() {
+  cat "$RESULT_FILE"
+  echo "saved to $RESULT_FILE"
+  exit "$CHECKS_FAILED"
+}
