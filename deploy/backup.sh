@@ -12,7 +12,7 @@
 # Restore with deploy/restore.sh; docs/deploy.md, "Backup and restore".
 set -euo pipefail
 # shellcheck source=deploy/env.sh
-. "$(dirname "$0")/env.sh"
+. "$(dirname "$(readlink -f "$0")")/env.sh"
 deploy_env "$@"
 DEST=$ARGUMENT
 

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # ARGUMENT, MEDIA, PRIVATE: used by the scripts that source this
 # Sourced by deploy/backup.sh and deploy/restore.sh (not run): the command line and the
-# variables both take. They find it beside themselves ("$(dirname "$0")"), so the three
+# variables both take. They find it beside themselves (through a symlink too), so the three
 # are copied or installed together.
 
 # deploy_env "$@": reads `[--env FILE] ARGUMENT` (anything else: the calling script's

@@ -9,7 +9,7 @@
 # unless the code is newer than the backup) and start the services again.
 set -euo pipefail
 # shellcheck source=deploy/env.sh
-. "$(dirname "$0")/env.sh"
+. "$(dirname "$(readlink -f "$0")")/env.sh"
 deploy_env "$@"
 SOURCE=$ARGUMENT
 

@@ -148,8 +148,10 @@ def _payments(run: str, told: dict[str, str]) -> dict:
         "orders_paid": len(paid),
         "payments_lost": sum(1 for number in told if number not in paid),
         "paid_without_a_200": sum(1 for number in paid if number not in told),
-        "payments_duplicated": sum(c - 1 for _, c, _ in counted if c > 1)
-        + sum(n - 1 for _, _, n in counted if n > 1),
+        # More than one confirmed payment for an order: paid twice.
+        "payments_duplicated": sum(c - 1 for _, c, _ in counted if c > 1),
+        # One stored notification per paid order (a repeat is answered, never stored).
+        "notifications_stored": sum(n for _, _, n in counted),
     }
 
 
@@ -334,16 +336,22 @@ class Midtrans:
             status = _label(code, conn)
             self.book.note("notification", status, time.perf_counter() - sent)
             if code == 200:
-                return status, json.loads(data)["action"]
+                try:
+                    return status, json.loads(data)["action"]
+                except (ValueError, KeyError, TypeError):
+                    return "200 without an action", ""
             if code not in RETRYABLE:
                 break
             await asyncio.sleep(0.2 * (attempt + 1))
         return status, ""
 
-    async def sender(self) -> None:
+    async def sender(self, deadline: float) -> None:
         conn = Connection("127.0.0.1", self.args.timeout)
         while (item := await self.book.to_pay.get()) is not None:
             number, total = item
+            if time.perf_counter() > deadline:
+                self.failed["deadline"] += 1
+                continue
             body = self.payload(number, total)
             status, action = await self.notify(conn, body)
             if not action:
@@ -395,7 +403,7 @@ async def race(args) -> dict:
     midtrans = None
     if args.pay:
         midtrans = Midtrans(book, args, _server_key())
-        senders = [asyncio.create_task(midtrans.sender()) for _ in range(NOTIFIERS)]
+        senders = [asyncio.create_task(midtrans.sender(deadline)) for _ in range(NOTIFIERS)]
     await asyncio.gather(*(connection(n) for n in range(args.connections)))
     if midtrans is not None:
         for _ in senders:

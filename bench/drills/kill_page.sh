@@ -36,7 +36,7 @@ read -r EXPO BOOTH PRODUCT <<<"$("$PY" "$DRILL" setup --stock "$STOCK" --run "$R
 VICTIM=$(cat "$T/web-8101.pid")
 NGINX_FROM=$(nginx_lines)
 # Readers beside the buyers: their GETs are the requests nginx may pass on.
-"$PY" "$DRILL" traffic "$EXPO" "$BOOTH" "$PRODUCT" --seconds 20 --buyers 0 --run "$RUN-r" \
+"$PY" "$DRILL" traffic "$EXPO" "$BOOTH" "$PRODUCT" --seconds 20 --buyers 0 --run "${RUN}r" \
   --connections 8 >"$TMP/readers.json" &
 READERS=$!
 "$PY" "$DRILL" race "$EXPO" "$BOOTH" "$PRODUCT" --buyers "$BUYERS" --run "$RUN" \
@@ -52,6 +52,7 @@ kill -KILL -- "-$VICTIM"
 wait "$BACKGROUND"
 BACKGROUND=
 wait "$READERS"
+READERS=
 READERS_BAD=$("$PY" -c 'import json, sys
 print(sum(n for status, n in json.load(open(sys.argv[1]))["statuses"].items() if status != "200"))' "$TMP/readers.json")
 "$PY" "$DRILL" count "$PRODUCT" --stock "$STOCK" --run "$RUN" --answers "$TMP/race.json" >"$TMP/count.json"
@@ -88,7 +89,8 @@ BY_PROCESS=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^up=/) { k = substr($i, 
   expect "orders paid in the database" "$(field "$TMP/count.json" orders_paid)" "$STOCK"
   expect "paid orders lost (200 to Midtrans, not paid)" "$(field "$TMP/count.json" payments_lost)" 0
   expect "paid orders without a 200 to Midtrans" "$(field "$TMP/count.json" paid_without_a_200)" 0
-  expect "paid orders duplicated (payments, notifications)" "$(field "$TMP/count.json" payments_duplicated)" 0
+  expect "paid orders duplicated (2+ confirmed payments)" "$(field "$TMP/count.json" payments_duplicated)" 0
+  expect "notifications stored (one per paid order)" "$(field "$TMP/count.json" notifications_stored)" "$STOCK"
   expect "repeated notifications answered duplicate" "$(field "$TMP/race.json" repeats duplicate)" "$STOCK"
   row "latency p50 | p99 ms" "$(printf '%.0f | %.0f' "$(field "$TMP/race.json" p50_ms)" "$(field "$TMP/race.json" p99_ms)")"
   row "race time (s)" "$(printf '%.1f' "$(field "$TMP/race.json" elapsed_s)")"

@@ -33,6 +33,7 @@ drill_begin() {
 drill_end() {
   local rc=$?
   [ -n "${BACKGROUND:-}" ] && kill "$BACKGROUND" 2>/dev/null || true
+  [ -n "${READERS:-}" ] && kill "$READERS" 2>/dev/null || true
   local part
   for part in pg redis web-8101 web-8102 live worker beat nginx; do
     "$TOPOLOGY" start "$part" >>"$TMP/restore.log" 2>&1 || echo "could not restart $part (see $TMP/restore.log)" >&2

@@ -66,14 +66,20 @@ def by_visitor(group: str, request: HttpRequest) -> str:
     return "visitor:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+# Where by_device leaves (token, device or None) for the gate API's authentication, which
+# then does not look the same token up again (gelar.api.v1_gate.GateToken).
+GATE_DEVICE_CHECKED = "gelar_gate_device_checked"
+
+
 def by_device(group: str, request: HttpRequest) -> str:
     """A gate device, when its bearer token is an active device's (the gate API's own
-    check, one indexed query); else the address: a script that makes up a new token for
-    each request must not get a fresh budget with each."""
+    check: the device and its expo by the token's hash); else the address: a script that
+    makes up a new token for each request must not get a fresh budget with each."""
     from gelar.tickets import services as tickets
 
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     device = tickets.gate_device_for_token(token) if scheme.lower() == "bearer" else None
+    setattr(request, GATE_DEVICE_CHECKED, (token, device))
     if device is None:
         return by_client(group, request)
     return f"device:{device.pk}"
@@ -150,7 +156,8 @@ class RateLimitMiddleware:
                 increment=True,
             )
         except Exception:
-            log.warning("rate limit of %s not checked: cache away", match.view_name, exc_info=True)
+            # The cache away, or the database for by_device's lookup: fail open.
+            log.warning("rate limit of %s not checked", match.view_name, exc_info=True)
             return None
         if usage is None or not usage["should_limit"]:
             return None

@@ -7,11 +7,11 @@ The UPDATE also locks the slot row until the transaction ends, so the per-WhatsA
 limit counted after it is exact as well. Cancelling gives the place back once.
 
 Secrets. A ticket's QR holds "GLR1." + a 32-byte secret; only its SHA-256 is stored,
-so the secret exists in clear once: in the return value of the service that made it
+so the secret is given in clear only in the return value of the service that made it
 (registration, RSVP, re-issue). A secret is random, except that of a ticket registered
 through the public form: an HMAC of the form's idempotency key, so that the database
 (secret_hash is unique) makes a form submitted twice one ticket, and the second submit
-finds it (register_from_form).
+finds it (register_from_form) -- the form's key gives the secret again.
 
 Scans. A scan is decided under a lock of the ticket row and stored as a Scan, unique per
 (device, nonce): the same scan sent again, online or in a repeated sync, returns the
@@ -267,7 +267,7 @@ def register_for_slot(
     lock: bool = True,
     secret: str | None = None,
 ) -> tuple[Ticket, str]:
-    """A public ticket for the slot; returns it and its secret (the only time it exists).
+    """A public ticket for the slot; returns it and its secret (given in clear only here).
 
     Needs a WhatsApp number or an email (the ticket is sent there). Raises TicketInvalid,
     RegistrationClosed (expo not open, slot not public or over), SlotFull, TooManyTickets.
@@ -370,9 +370,10 @@ def register_from_form(
     the same key makes one ticket and gives the same secret each time.
 
     The ticket's secret comes from the key and secret_hash is unique, so the database
-    holds this without the cache: a second submit racing the first waits on the slot
-    row's lock, then fails on the unique hash (or finds the slot or the contact's tickets
-    full, by the first one's ticket) and returns the first one's ticket instead.
+    holds this without the cache: a second submit racing the first waits -- on the slot
+    row's lock for the same slot, on the unique index of the hash for another -- then
+    fails on the unique hash (or finds the slot or the contact's tickets full, by the
+    first one's ticket) and returns the first one's ticket instead.
     """
     secret = registration_secret(idempotency_key)
     if (found := _registered(secret)) is not None:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from gelar.events import selectors as events
@@ -68,6 +69,9 @@ def _open_slots(expo: Expo, now):
 
 
 @never_cache
+# The form's key shows its ticket again (services.register_from_form): never in an error
+# report.
+@sensitive_post_parameters("idempotency_key")
 @require_http_methods(["GET", "POST"])
 def visit(request: HttpRequest, slug: str) -> HttpResponse:
     """The venue's time slots with the places left and the registration form."""

@@ -160,3 +160,15 @@ def test_the_worker_s_export_task_builds_the_file():
 
     export_run.apply(kwargs={"export_id": export.pk}).get()  # delivered twice: one file
     assert ReportExport.objects.get(pk=export.pk).file.name == export.file.name
+
+
+def test_a_worker_or_beat_without_a_broker_stops_instead_of_waiting(settings):
+    """Without CELERY_BROKER_URL Celery would wait for AMQP on localhost for ever."""
+    from gelar.celery import NO_BROKER, refuse_without_a_broker
+
+    settings.CELERY_BROKER_URL = ""
+    with pytest.raises(SystemExit) as stopped:
+        refuse_without_a_broker(sender=None)
+    assert stopped.value.code == NO_BROKER
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6380/1"
+    assert refuse_without_a_broker(sender=None) is None

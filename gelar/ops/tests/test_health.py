@@ -9,6 +9,8 @@ import pytest
 import redis
 from django.db import OperationalError, connections
 
+from gelar.ops import health
+
 # The test settings take ALLOWED_HOSTS from DEBUG; a probe comes with the app's address.
 PROBE_HOST = "10.1.2.3:8001"
 
@@ -78,6 +80,7 @@ def test_readyz_keeps_its_redis_connection_between_probes(client, settings):
             pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.REDIS_URL = "redis://127.0.0.1:6379/14"
+    health._redis_client.cache_clear()  # a client from an earlier test would count 0
     connect = redis.connection.Connection._connect
     with mock.patch.object(
         redis.connection.Connection, "_connect", autospec=True, side_effect=connect

@@ -262,6 +262,31 @@ def test_made_up_gate_tokens_share_their_address_s_budget(client, limits):
     assert Scan.objects.count() == 1
 
 
+def test_a_gate_request_looks_its_device_up_once(client, limits, monkeypatch):
+    """The limit's key finds the device; the gate API's authentication takes it from there."""
+    limits("api-v1:gate_scan", "5/m")
+    today = timezone.localdate()
+    expo = make_expo(start_date=today, end_date=today)
+    device, token = tickets.gate_device_create(expo=expo, actor=None, name="Gerbang A")
+    looked_up = []
+    real = tickets.gate_device_for_token
+
+    def counted(token):
+        looked_up.append(token)
+        return real(token)
+
+    monkeypatch.setattr(tickets, "gate_device_for_token", counted)
+    response = client.post(
+        "/api/v1/gate/scan",
+        {"code": "GLR1.x", "direction": "entry", "nonce": "n-1"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    assert Scan.objects.get().device == device  # the scan is the looked-up device's
+    assert looked_up == [token]
+
+
 # --- the booth's till -------------------------------------------------------------------
 
 

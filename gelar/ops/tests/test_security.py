@@ -35,13 +35,10 @@ SHOWN = [
 
 def run(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProcess:
     """A fresh process with only these settings variables (none of the test run's)."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG")
-        # The browser tests set it for the live server in this process; production never.
-        and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
+    # Only what any process needs: a shell that has sourced gelar.env (the drills do)
+    # must not pass DATABASE_URL, CELERY_BROKER_URL or a *_FILE on to it.
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH")
+    clean = {k: v for k, v in os.environ.items() if k in keep}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
