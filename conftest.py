@@ -52,11 +52,11 @@ def threads_database():
             settings["NAME"] = original
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def indonesian():
-    """Indonesian active for the test, whatever an earlier one left in the thread (a
-    request under /en/ activates English and nothing deactivates it). A test module
-    takes it with `pytest.mark.usefixtures("indonesian")`."""
+    """Every test starts in Indonesian, whatever an earlier one left in the thread (a
+    request under /en/ activates English and nothing deactivates it, and reverse()
+    outside a request would then build /en/ URLs)."""
     translation.activate("id")
     yield
     translation.deactivate()

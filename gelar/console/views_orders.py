@@ -9,6 +9,8 @@ comes back on the re-rendered order as the typed error's message: 400 when it is
 about what was typed, 409 when it is about the order's state.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +22,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gelar.common.templatetags.gelar_format import rupiah
 from gelar.console import exports_orders
 from gelar.console import forms_orders as forms
 from gelar.events.access import expo_for_member
@@ -33,8 +34,8 @@ from gelar.payments.services import (
     RefundInvalid,
     payment_confirm,
     payment_instructions,
-    refund_record,
 )
+from gelar.payments.views_refund import refund_from_form
 
 PAGE_SIZE = 25
 Status = Order.Status
@@ -234,18 +235,6 @@ def order_cancel(request: HttpRequest, slug: str, number: str) -> HttpResponse:
 
 @login_required
 def order_refund(request: HttpRequest, slug: str, number: str) -> HttpResponse:
-    def act(order, data):
-        refund = refund_record(
-            order=order,
-            actor=request.user,
-            amount=data["amount"],
-            method=data["method"],
-            reason=data["reason"],
-            reference=data["reference"],
-        )
-        return _("A refund of %(amount)s for order %(number)s is recorded.") % {
-            "amount": rupiah(refund.amount),
-            "number": order.number,
-        }
-
-    return _action(request, slug, number, forms.RefundForm, "refund_form", act)
+    return _action(
+        request, slug, number, forms.RefundForm, "refund_form", partial(refund_from_form, request)
+    )

@@ -8,6 +8,7 @@ Each action is one POST calling one service; a rule's refusal (an expired order,
 a wrong amount) comes back as the typed error's message on the re-rendered page.
 """
 
+from functools import partial
 from urllib.parse import quote, urlencode
 
 import qrcode
@@ -35,8 +36,8 @@ from gelar.payments.services import (
     RefundInvalid,
     payment_confirm,
     payment_instructions,
-    refund_record,
 )
+from gelar.payments.views_refund import refund_from_form
 
 PAGE_SIZE = 25
 Status = Order.Status
@@ -251,21 +252,9 @@ def order_cancel(request: HttpRequest, slug: str, number: str) -> HttpResponse:
 
 @login_required
 def order_refund(request: HttpRequest, slug: str, number: str) -> HttpResponse:
-    def act(order, data):
-        refund = refund_record(
-            order=order,
-            actor=request.user,
-            amount=data["amount"],
-            method=data["method"],
-            reason=data["reason"],
-            reference=data["reference"],
-        )
-        return _("A refund of %(amount)s is recorded for order %(number)s.") % {
-            "amount": rupiah(refund.amount),
-            "number": order.number,
-        }
-
-    return _action(request, slug, number, forms.RefundForm, "refund_form", act)
+    return _action(
+        request, slug, number, forms.RefundForm, "refund_form", partial(refund_from_form, request)
+    )
 
 
 # --- the packing slip ---

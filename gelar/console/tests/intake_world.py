@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-import pytest
 from django.utils import translation
 
 from gelar.audit.models import AuditEntry
@@ -21,16 +20,6 @@ from gelar.testing import (
 )
 
 PASSWORD = "pw-12345678"
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    """Each test starts in Indonesian: a request under /en/ in an earlier test leaves
-    English active in the thread, and reverse() would then build /en/ URLs.
-    Import it into a test module to use it there."""
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @dataclass

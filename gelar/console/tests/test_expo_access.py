@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from gelar.audit.models import AuditEntry
 from gelar.events.models import AgendaSession, Booth, Expo, Hall, Organizer, Speaker
@@ -61,13 +60,6 @@ def make_team() -> Team:
         outsider=outsider,
         other_expo=other_expo,
     )
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

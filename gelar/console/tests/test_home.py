@@ -5,18 +5,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from gelar.testing import build_expo, make_expo, make_organizer, make_organizer_member, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

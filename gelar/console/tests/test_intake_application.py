@@ -8,9 +8,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+from gelar.console.tests.intake_world import (
     build_intake,
-    indonesian,
     snapshot,
     t,
 )

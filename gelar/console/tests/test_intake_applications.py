@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+from gelar.console.tests.intake_world import (
     build_intake,
-    indonesian,
     snapshot,
     t,
 )

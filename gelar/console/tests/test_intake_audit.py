@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from gelar.audit.models import AuditEntry
-from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+from gelar.console.tests.intake_world import (
     build_intake,
-    indonesian,
     snapshot,
 )
 from gelar.exhibitors.models import Participation

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+from gelar.console.tests.intake_world import (
     build_intake,
-    indonesian,
     snapshot,
     t,
 )

@@ -10,9 +10,8 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from gelar.console import exports
-from gelar.console.tests.intake_world import (  # noqa: F401 -- indonesian is autouse
+from gelar.console.tests.intake_world import (
     build_intake,
-    indonesian,
     snapshot,
 )
 from gelar.exhibitors.models import Participation

@@ -63,13 +63,6 @@ COURIER = DeliveryInfo(
 UTC = datetime.UTC
 
 
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
-
-
 @dataclass
 class Shop:
     world: ExpoWorld

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,13 +33,6 @@ from gelar.testing import (
 pytestmark = pytest.mark.django_db
 
 Role = OrganizerMember.Role
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

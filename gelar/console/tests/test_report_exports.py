@@ -28,13 +28,6 @@ Status = ReportExport.Status
 Role = OrganizerMember.Role
 
 
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def world():
     world = report_fixture()

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import translation
 
 from gelar.audit.models import AuditEntry
 from gelar.catalog.models import Product, ProductImage
@@ -28,13 +27,6 @@ from gelar.testing import (
     make_product,
     make_user,
 )
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @dataclass

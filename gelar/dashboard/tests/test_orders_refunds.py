@@ -115,7 +115,7 @@ def test_the_owner_records_a_refund(client, paid):
     )
     assert refund.recorded_by == paid.owner
     html = client.get(page_url(paid.order)).content.decode()
-    expected = gettext("A refund of %(amount)s is recorded for order %(number)s.") % {
+    expected = gettext("A refund of %(amount)s for order %(number)s is recorded.") % {
         "amount": "Rp100.000",
         "number": paid.order.number,
     }

@@ -6,7 +6,7 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from gelar.accounts.models import User
 from gelar.audit.models import AuditEntry
@@ -27,13 +27,6 @@ MAYOR_2021 = "Promosi Produk UMKM bersama Wali Kota"
 @pytest.fixture
 def demo():
     return demo_load(scale=1)
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 def mayor_session() -> AgendaSession:

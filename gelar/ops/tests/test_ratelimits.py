@@ -37,7 +37,7 @@ from gelar.testing import (
 from gelar.tickets import services as tickets
 from gelar.tickets.models import Scan, TimeSlot
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
+pytestmark = [pytest.mark.django_db]
 
 MESSAGE = "Too many requests in a short time. Please wait a moment and try again."
 OTHER_ADDRESS = "203.0.113.77"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from gelar.audit.models import AuditEntry
 from gelar.catalog.models import Product
@@ -23,13 +23,6 @@ from gelar.testing import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @dataclass

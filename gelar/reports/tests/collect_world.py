@@ -6,7 +6,6 @@ the amplang seller) and a member of the organizer (Dewi, staff)."""
 from dataclasses import dataclass
 
 import pytest
-from django.utils import translation
 
 from gelar.audit.models import AuditEntry
 from gelar.catalog.models import Product
@@ -48,13 +47,6 @@ class World:
     @property
     def shirt(self) -> Product:
         return self.expo_world.shirt
-
-
-@pytest.fixture
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

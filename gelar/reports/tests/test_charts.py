@@ -17,8 +17,6 @@ from gelar.reports.charts import bars, columns_over_time, split_against_plan
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "Batik"'
 
-pytestmark = pytest.mark.usefixtures("indonesian")
-
 
 def parse(svg: str) -> ET.Element:
     """The chart as XML: it must be well formed, whatever its labels."""
@@ -38,7 +36,7 @@ def rects(root: ET.Element) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    ("amount", "indonesian", "english"),
+    ("amount", "said_in_indonesian", "said_in_english"),
     [
         (0, "Rp0", "Rp0"),
         (900, "Rp900", "Rp900"),
@@ -55,10 +53,10 @@ def rects(root: ET.Element) -> list[dict]:
         (-350_000, "-Rp350 rb", "-Rp350K"),
     ],
 )
-def test_rupiah_short(amount, indonesian, english):
-    assert rupiah_short(amount) == indonesian
+def test_rupiah_short(amount, said_in_indonesian, said_in_english):
+    assert rupiah_short(amount) == said_in_indonesian
     with translation.override("en"):
-        assert rupiah_short(amount) == english
+        assert rupiah_short(amount) == said_in_english
 
 
 def test_rupiah_short_and_percent_of_nothing():

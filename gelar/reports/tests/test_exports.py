@@ -25,7 +25,7 @@ from gelar.reports import exports
 from gelar.reports.selectors import expo_report
 from gelar.reports.tests.fixtures import EXPECTED, NOW, report_fixture
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
+pytestmark = [pytest.mark.django_db]
 
 RUPIAH = '"Rp"#,##0'
 PERCENT = '0.0"%"'

@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 Status = ReportExport.Status
 
 
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def world():
     return report_fixture()

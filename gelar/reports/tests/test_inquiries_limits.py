@@ -32,7 +32,6 @@ from gelar.testing import (
 
 pytestmark = pytest.mark.django_db
 world = collect_world.world
-indonesian = collect_world.indonesian
 
 CLIENT = "203.0.113.7"
 on_postgresql = pytest.mark.skipif(
@@ -115,7 +114,7 @@ def test_a_refusal_for_another_reason_spends_nothing_of_the_address(world):
     assert refused.value.code == "too_many_client"
 
 
-def test_the_form_counts_by_the_senders_address(client, world, indonesian, settings):
+def test_the_form_counts_by_the_senders_address(client, world, settings):
     for n in range(30):
         submit(world.expo, world.batik, n, client=CLIENT)
     url = reverse("public:inquiry_new", args=[world.expo.slug, world.batik.slug])

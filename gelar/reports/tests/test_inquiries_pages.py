@@ -14,9 +14,8 @@ from gelar.reports.services import inquiry_submit
 from gelar.reports.tests import collect_world
 from gelar.reports.tests.collect_world import db_state
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
+pytestmark = [pytest.mark.django_db]
 world = collect_world.world
-indonesian = collect_world.indonesian
 
 FORM = {
     "product": "kemeja-batik-tulis",

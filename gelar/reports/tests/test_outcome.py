@@ -20,9 +20,8 @@ from gelar.reports.tests import collect_world
 from gelar.reports.tests.collect_world import db_state
 from gelar.testing import build_expo, make_expo, make_participation, run_together
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("indonesian")]
+pytestmark = [pytest.mark.django_db]
 world = collect_world.world
-indonesian = collect_world.indonesian
 
 FIGURES = {
     "sales_whatsapp": 2_750_000,

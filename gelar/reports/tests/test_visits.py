@@ -24,7 +24,6 @@ from gelar.testing import WIB, make_expo
 
 pytestmark = pytest.mark.django_db
 world = collect_world.world
-indonesian = collect_world.indonesian
 
 UTC = datetime.UTC
 KEY = "k" * 32
@@ -275,7 +274,7 @@ def test_a_booth_not_accepted_at_the_expo_is_404(client, world):
 
 
 @pytest.mark.parametrize("booth", ["../admin", "a b", "x" * 81, "batik\x00"])
-def test_a_malformed_booth_is_400_in_indonesian(client, world, indonesian, booth):
+def test_a_malformed_booth_is_400_in_indonesian(client, world, booth):
     response = beacon(client, world.expo, booth=booth)
     assert response.status_code == 400
     assert response.content.decode() == _("This booth name is not valid.")

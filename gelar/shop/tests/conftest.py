@@ -1,7 +1,6 @@
 """Fixtures of the shop's tests; the factories are in gelar.testing."""
 
 import pytest
-from django.utils import translation
 
 from gelar.catalog.models import Product
 from gelar.payments.models import ExhibitorPaymentSettings
@@ -15,13 +14,6 @@ GULU_GULU = (
     "51440014ID.CO.QRIS.WWW0215ID10190045322970303UME5204581253033605802ID"
     "5925Gulu Gulu Mall Ambassador6015Jakarta Selatan61051294062070703A01630494FA"
 )
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    translation.activate("id")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
