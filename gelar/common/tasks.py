@@ -38,20 +38,17 @@ def enqueue(task: str, **kwargs) -> None:
 
         def send() -> None:
             if not task_queue.send(task, kwargs):
-                threading.Thread(
-                    target=_run_in_thread, args=(task, function, kwargs), daemon=True
-                ).start()
+                _start_thread(task, function, kwargs)
 
         transaction.on_commit(send)
         return
+    transaction.on_commit(lambda: _start_thread(task, function, kwargs))
 
-    def start() -> None:
-        thread = threading.Thread(
-            target=_run_in_thread, args=(task, function, kwargs), name=f"task {task}", daemon=True
-        )
-        thread.start()
 
-    transaction.on_commit(start)
+def _start_thread(task: str, function, kwargs: dict) -> None:
+    threading.Thread(
+        target=_run_in_thread, args=(task, function, kwargs), name=f"task {task}", daemon=True
+    ).start()
 
 
 def _run(task: str, function, kwargs: dict) -> None:

@@ -29,3 +29,20 @@ def search_terms(query: str) -> list[str]:
     terms = normalize_search_text(query[:500]).split()
     unique = list(dict.fromkeys(t[:MAX_TERM_LENGTH] for t in terms))
     return unique[:MAX_SEARCH_TERMS]
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection):
+# a name typed by a visitor or an exhibitor must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: str) -> str:
+    """The text as a spreadsheet will show it, never run it: a quote before a leading
+    =, +, -, @, tab or carriage return."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def log_escaped(text: str) -> str:
+    """Text for a log line, escaped as Django escapes its own (CVE-2025-48432): a decoded
+    request path may hold a line break that would forge a line in the text log."""
+    return text.encode("unicode_escape").decode("ascii")

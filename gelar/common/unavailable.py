@@ -18,6 +18,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from gelar.common.text import log_escaped
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
@@ -61,9 +63,8 @@ class DatabaseUnavailableMiddleware:
         logger.warning(
             "Database unavailable, answered 503: %s %s: %s",
             request.method,
-            # Escaped: a path may carry a line break, which would forge a log line.
-            request.path.encode("unicode_escape").decode("ascii"),
-            str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+            log_escaped(request.path),
+            (str(exception).strip().splitlines() or [""])[0],
         )
         return unavailable_response(request)
 

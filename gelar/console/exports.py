@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from gelar.common.text import formula_safe
 from gelar.events.models import Expo
 from gelar.exhibitors.models import ExhibitorMember, Participation
 
@@ -102,6 +103,8 @@ def rows(*, expo: Expo, status: str = "") -> list[list]:
 
 
 def _csv_cell(value) -> str | int:
+    if isinstance(value, str):
+        return formula_safe(value)  # a typed name must not run as a formula
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else value
@@ -125,6 +128,10 @@ def as_xlsx(*, expo: Expo, status: str = "") -> bytes:
     sheet.append([c.title for c in cols])
     for row in rows(expo=expo, status=status):
         sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl takes "=..." for a formula: stays text
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for index, column in enumerate(cols, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width

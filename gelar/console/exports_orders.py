@@ -20,8 +20,6 @@ from gelar.orders.selectors import orders_for_expo
 
 __all__ = ["CSV_CONTENT_TYPE", "as_csv", "columns", "filename", "rows"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def columns() -> list[str]:
     return [
@@ -69,18 +67,12 @@ def rows(*, expo: Expo, **filters) -> list[list]:
     ]
 
 
-def _cell(value) -> str | int:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return _csv_cell(value)
-
-
 def as_csv(*, expo: Expo, **filters) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns())
     for row in rows(expo=expo, **filters):
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 

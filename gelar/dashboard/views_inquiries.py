@@ -193,17 +193,9 @@ def outcome(request: HttpRequest, slug: str, expo_slug: str) -> HttpResponse:
                 messages.success(request, _("Your report of the expo is saved. Thank you."))
                 return redirect("dashboard:outcome", business.slug, expo.slug)
     elif current is not None:
+        # Every field of the form is a field of the Outcome, by the same name.
         form = forms.OutcomeForm(
-            initial={
-                "sales_whatsapp": current.sales_whatsapp,
-                "sales_marketplace": current.sales_marketplace,
-                "sales_after": current.sales_after,
-                "turnover_before": current.turnover_before,
-                "turnover_after": current.turnover_after,
-                "new_channels": current.new_channels,
-                "licences": current.licences,
-                "note": current.note,
-            }
+            initial={name: getattr(current, name) for name in forms.OutcomeForm.base_fields}
         )
     else:
         form = forms.OutcomeForm(

@@ -12,6 +12,7 @@ import time
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
+from gelar.common.text import log_escaped
 from gelar.ops import logs, metrics
 
 access_log = logging.getLogger("gelar.request")
@@ -56,9 +57,7 @@ def request_observer(get_response):
         )
         quiet = route in _PROBES and response.status_code < 400
         duration_ms = round(elapsed * 1000, 1)
-        # Escaped as Django escapes its own (CVE-2025-48432): a decoded path may hold a
-        # line break that would forge a line in the text log.
-        path = request.path.encode("unicode_escape").decode("ascii")
+        path = log_escaped(request.path)
         access_log.log(
             logging.DEBUG if quiet else logging.INFO,
             "%s %s %s %.1f ms",

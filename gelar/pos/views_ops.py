@@ -139,14 +139,11 @@ def _day_of(request: HttpRequest, business: Exhibitor, expo: Expo) -> datetime.d
     # overflow in time zone arithmetic, a future one would be closed too early.
     first = expo.start_date - datetime.timedelta(days=1)
     last = min(expo.end_date + datetime.timedelta(days=1), today)
-    if first <= day <= last or (day <= today and day in _sale_dates(business, expo)):
+    if first <= day <= last:
+        return day
+    if day <= today and day in selectors.sale_dates(exhibitor=business, expo=expo):
         return day
     return today
-
-
-def _sale_dates(business: Exhibitor, expo: Expo) -> set[datetime.date]:
-    sold = PosSale.objects.filter(exhibitor=business, expo=expo).values_list("sold_at", flat=True)
-    return {timezone.localdate(at, expo.tzinfo) for at in sold}
 
 
 def _days(business: Exhibitor, expo: Expo, current: datetime.date) -> list[dict]:
@@ -155,7 +152,7 @@ def _days(business: Exhibitor, expo: Expo, current: datetime.date) -> list[dict]
         expo.start_date + datetime.timedelta(days=n)
         for n in range((expo.end_date - expo.start_date).days + 1)
     }
-    dates |= _sale_dates(business, expo)
+    dates |= selectors.sale_dates(exhibitor=business, expo=expo)
     dates.add(current)
     closed = set(
         PosDay.objects.filter(exhibitor=business, expo=expo).values_list("date", flat=True)

@@ -12,7 +12,6 @@ the chart. The colours are the site's indigo and soga brown, both above 7:1 agai
 the paper background and against the white of the labels drawn on them.
 """
 
-import decimal
 import hashlib
 import math
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from gelar.common.templatetags.gelar_format import percent, rupiah_short
+from gelar.reports.selectors import percent as _share
 
 WIDTH = 360
 FONT = 12
@@ -293,14 +293,6 @@ def columns_over_time(
 # --- the channel split against the plan ---
 
 
-def _share(part: int, whole: int) -> decimal.Decimal | None:
-    if whole <= 0:
-        return None
-    return (decimal.Decimal(part) * 100 / whole).quantize(
-        decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP
-    )
-
-
 def split_against_plan(
     actual_online: int,
     actual_venue: int,
@@ -427,6 +419,14 @@ def report_charts(report: dict) -> dict:
     categories and regions (their first CHART_BARS)."""
     online, venue = report["channels"]
     online_label, venue_label = online["label"], venue["label"]
+
+    def split(rows: list[dict]) -> list[tuple[str, list[int]]]:
+        """The online and venue series of these rows (days, hours)."""
+        return [
+            (online_label, [row["online"] for row in rows]),
+            (venue_label, [row["venue"] for row in rows]),
+        ]
+
     drawn = {
         "split": split_against_plan(
             online["omzet"],
@@ -438,19 +438,13 @@ def report_charts(report: dict) -> dict:
         ),
         "by_day": columns_over_time(
             [date_format(row["day"], "j M") for row in report["by_day"]],
-            [
-                (online_label, [row["online"] for row in report["by_day"]]),
-                (venue_label, [row["venue"] for row in report["by_day"]]),
-            ],
+            split(report["by_day"]),
             title=_("Omzet by day"),
             empty=_("No sales yet."),
         ),
         "by_hour": columns_over_time(
             [f"{row['hour']:02d}" for row in report["by_hour"]],
-            [
-                (online_label, [row["online"] for row in report["by_hour"]]),
-                (venue_label, [row["venue"] for row in report["by_hour"]]),
-            ],
+            split(report["by_hour"]),
             title=_("Omzet by hour of the day"),
             empty=_("No sales yet."),
         ),

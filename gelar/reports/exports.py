@@ -70,6 +70,7 @@ from gelar.common.templatetags.gelar_format import (
     rupiah,
     tanggal,
 )
+from gelar.common.text import formula_safe
 from gelar.exhibitors.models import Participation
 from gelar.reports.models import Outcome, ReportExport
 from gelar.tickets.documents import _latin1 as _winansi
@@ -683,14 +684,6 @@ def export_xlsx(report: dict, *, progress: Progress = None) -> bytes:
 
 # --- CSV ---
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _formula_safe(value: str) -> str:
-    if value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _csv_value(value) -> str | int:
     if value is None:
@@ -705,7 +698,7 @@ def _csv_value(value) -> str | int:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return _formula_safe(str(value))
+    return formula_safe(str(value))
 
 
 def csv_name(index: int, table: Table) -> str:

@@ -78,6 +78,7 @@ from django.utils.translation import gettext as _
 from gelar.catalog.models import Product
 from gelar.events.models import AgendaSession, Expo
 from gelar.exhibitors.models import Exhibitor, ExhibitorDocument, Participation
+from gelar.exhibitors.selectors import accepted_participations
 from gelar.live.models import Pin, ViewerSample
 from gelar.orders.models import Order, OrderLine
 from gelar.pos.models import PosSale, PosSaleLine
@@ -321,13 +322,6 @@ def _sum_sales(sales: dict[int, dict]) -> dict:
 
 # --- Exhibitors' rows ---
 
-# An earlier expo counts as "previous" once it was public; a draft never happened.
-HELD_STATUSES = [Expo.Status.PUBLISHED, Expo.Status.LIVE, Expo.Status.CLOSED]
-
-
-def _accepted(expo: Expo):
-    return Participation.objects.filter(expo=expo, status=Participation.Status.ACCEPTED)
-
 
 def _bulk_and_outcomes(expo: Expo, exhibitor: Exhibitor | None = None) -> tuple[list, dict]:
     """The inquiries grouped by exhibitor and status (count, quoted and won value), and
@@ -355,7 +349,8 @@ def _report_exhibitors(
         exhibitors = Exhibitor.objects.filter(pk=exhibitor.pk)
     else:
         exhibitors = Exhibitor.objects.filter(
-            Q(pk__in=_accepted(expo).values("exhibitor_id")) | Q(pk__in=sorted(active))
+            Q(pk__in=accepted_participations(expo=expo).values("exhibitor_id"))
+            | Q(pk__in=sorted(active))
         )
     here = Prefetch(
         "participations",
@@ -405,9 +400,10 @@ def _previous_expos(expo: Expo, exhibitor_ids) -> dict[int, Expo]:
             exhibitor_id__in=list(exhibitor_ids),
             status=Participation.Status.ACCEPTED,
             expo__organizer_id=expo.organizer_id,
-            expo__status__in=HELD_STATUSES,
             expo__start_date__lt=expo.start_date,
         )
+        # An earlier expo counts once it was public (Expo.is_public): a draft never happened.
+        .exclude(expo__status=Expo.Status.DRAFT)
         .select_related("expo")
         .order_by("exhibitor_id", "-expo__start_date", "-expo_id")
     )
@@ -796,7 +792,7 @@ def expo_report(*, expo: Expo, now: datetime.datetime | None = None) -> dict:
     self_reported = _self_reported(outcomes)
     active_products = Product.objects.filter(
         is_active=True,
-        exhibitor__in=_accepted(expo).values("exhibitor_id"),
+        exhibitor__in=accepted_participations(expo=expo).values("exhibitor_id"),
     ).count()
     return {
         "expo": expo,

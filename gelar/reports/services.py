@@ -13,7 +13,6 @@ exhibitor's own report (Outcome).
 
 import datetime
 import hashlib
-import zoneinfo
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -27,7 +26,8 @@ from gelar.catalog.models import Product
 from gelar.common import throttle
 from gelar.common.validators import normalize_whatsapp
 from gelar.events.models import Expo
-from gelar.exhibitors.models import Exhibitor, Participation
+from gelar.exhibitors.models import Exhibitor
+from gelar.exhibitors.selectors import accepted_participations
 from gelar.reports import notifications
 from gelar.reports.models import BoothVisit, Inquiry, Outcome, Visit
 
@@ -50,8 +50,6 @@ INQUIRIES_PER_CLIENT_PER_DAY = 30
 INQUIRIES_PER_BOOTH_PER_DAY = 200
 # The same inquiry sent again this soon (a double tap, the back button) is the first one.
 RESUBMIT_WINDOW = datetime.timedelta(minutes=10)
-# Expos whose booths take inquiries: the public ones (a closed expo is a virtual mall).
-INQUIRY_EXPO_STATUSES = (Expo.Status.PUBLISHED, Expo.Status.LIVE, Expo.Status.CLOSED)
 
 # What an exhibitor may mark an inquiry as, from each status. ANSWERED is reached by
 # answering (inquiry_answer), never by a mark; NEW is never reached again.
@@ -93,13 +91,11 @@ class OutcomeError(ReportError):
 
 
 def _today(expo: Expo, now: datetime.datetime) -> datetime.date:
-    return now.astimezone(zoneinfo.ZoneInfo(expo.time_zone)).date()
+    return timezone.localdate(now, timezone=expo.tzinfo)
 
 
 def _is_accepted(*, expo: Expo, exhibitor: Exhibitor) -> bool:
-    return Participation.objects.filter(
-        expo=expo, exhibitor=exhibitor, status=Participation.Status.ACCEPTED
-    ).exists()
+    return accepted_participations(expo=expo).filter(exhibitor=exhibitor).exists()
 
 
 # --- visits --------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def _clean_text(value: str, *, field: str, max_length: int, required: bool, labe
 
 def _amount(value, *, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_AMOUNT:
-        raise ReportError(
+        raise InquiryError(
             _("Enter an amount in whole Rupiah above zero."), code="amount_invalid", field=field
         )
     return value
@@ -196,7 +192,8 @@ def inquiry_submit(
     INSERT's time.
     """
     now = now or timezone.now()
-    if expo.status not in INQUIRY_EXPO_STATUSES or not _is_accepted(expo=expo, exhibitor=exhibitor):
+    # Only a public expo's booths take inquiries (a closed expo is a virtual mall).
+    if not expo.is_public or not _is_accepted(expo=expo, exhibitor=exhibitor):
         raise InquiryError(
             _("This booth does not take inquiries at this expo."), code="booth_closed"
         )
@@ -236,8 +233,7 @@ def inquiry_submit(
             ) from None
     values["buyer_email"] = email
 
-    zone = zoneinfo.ZoneInfo(expo.time_zone)
-    day_start = datetime.datetime.combine(_today(expo, now), datetime.time(), tzinfo=zone)
+    day_start = datetime.datetime.combine(_today(expo, now), datetime.time(), tzinfo=expo.tzinfo)
     with transaction.atomic():
         _lock_for_inquiries(exhibitor)
         sent = Inquiry.objects.filter(exhibitor=exhibitor, buyer_whatsapp=values["buyer_whatsapp"])
@@ -392,10 +388,7 @@ def inquiry_mark(
             _("Enter the value of the deal in Rupiah."), code="value_required", field="value"
         )
     if value is not None and status != Status.LOST:
-        try:
-            value = _amount(value, field="value")
-        except ReportError as error:
-            raise InquiryError(error.message, code=error.code, field=error.field) from None
+        value = _amount(value, field="value")
     reason = " ".join((reason or "").split())
     if status == Status.LOST and not reason:
         raise InquiryError(
@@ -444,14 +437,6 @@ def inquiry_mark(
 
 
 # --- the exhibitor's own report ------------------------------------------------------
-
-OUTCOME_AMOUNTS = (
-    "sales_whatsapp",
-    "sales_marketplace",
-    "sales_after",
-    "turnover_before",
-    "turnover_after",
-)
 
 
 def _choices(values: Iterable[str], allowed, *, field: str) -> list[str]:

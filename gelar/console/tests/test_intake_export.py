@@ -187,3 +187,20 @@ def test_outsider_gets_404(client, w, fmt):
 
     assert client.get(_url(w, fmt)).status_code == 404
     assert snapshot(w.expo) == before
+
+
+def test_a_name_typed_as_a_formula_stays_text(client, w):
+    """CSV injection: an exhibitor named "=HYPERLINK(...)" must not run in the spreadsheet."""
+    exhibitor = w.applicant.exhibitor
+    exhibitor.name = '=HYPERLINK("http://evil.example","klik")'
+    exhibitor.save(update_fields=["name"])
+    client.force_login(w.admin)
+
+    text = client.get(_url(w, "csv")).content.decode("utf-8-sig")
+    names = [row[0] for row in csv.reader(io.StringIO(text))]
+    assert "'" + exhibitor.name in names
+
+    sheet = load_workbook(io.BytesIO(client.get(_url(w, "xlsx")).content)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    typed = next(cell for cell in cells if cell.value == exhibitor.name)
+    assert typed.data_type == "s"

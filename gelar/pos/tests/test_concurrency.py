@@ -67,6 +67,20 @@ def make_product_for(world):
     )
 
 
+def ring_up(world, product, staff, client_key: str, **kwargs):
+    """One unit of the product sold at the booth's till, paid in cash (100000 given)."""
+    return pos_sale_record(
+        exhibitor=world.batik,
+        expo=world.expo,
+        staff=staff,
+        client_key=client_key,
+        lines=[(product.pk, 1)],
+        payment_method="cash",
+        cash_given=100000,
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def slow_write(monkeypatch):
     """Widen the window between reading the stock and writing it, as a busy server would."""
@@ -114,17 +128,7 @@ def counts(product) -> dict:
 def sell_or_order(world, product, staff, *, lock: bool = True):
     def act(i: int) -> str:
         if i % 2:
-            pos_sale_record(
-                exhibitor=world.batik,
-                expo=world.expo,
-                staff=staff,
-                client_key=f"till-{i}",
-                lines=[(product.pk, 1)],
-                payment_method="cash",
-                cash_given=100000,
-                offline=True,
-                lock=lock,
-            )
+            ring_up(world, product, staff, f"till-{i}", offline=True, lock=lock)
             return "booth sale"
         checkout_submit(
             expo=world.expo,
@@ -242,17 +246,7 @@ def close_or_sell(world, product, staff, closing_waits, *, lock: bool = True):
             return "closed"
         assert summary_read.wait(timeout=10)
         try:
-            pos_sale_record(
-                exhibitor=world.batik,
-                expo=world.expo,
-                staff=staff,
-                client_key="till-late",
-                lines=[(product.pk, 1)],
-                payment_method="cash",
-                cash_given=100000,
-                now=NOW + timedelta(minutes=1),
-                lock=lock,
-            )
+            ring_up(world, product, staff, "till-late", now=NOW + timedelta(minutes=1), lock=lock)
         finally:
             sale_done.set()
         return "sold"
@@ -261,16 +255,7 @@ def close_or_sell(world, product, staff, closing_waits, *, lock: bool = True):
 
 
 def first_sale(world, product, staff):
-    return pos_sale_record(
-        exhibitor=world.batik,
-        expo=world.expo,
-        staff=staff,
-        client_key="till-early",
-        lines=[(product.pk, 1)],
-        payment_method="cash",
-        cash_given=100000,
-        now=NOW,
-    )
+    return ring_up(world, product, staff, "till-early", now=NOW)
 
 
 def the_day_and_the_late_sale():
@@ -349,16 +334,7 @@ def test_a_booth_moved_while_it_sells_does_not_deadlock(booth, sale_holds_the_bo
 
     def act(i: int) -> str:
         if i == 0:
-            pos_sale_record(
-                exhibitor=world.batik,
-                expo=world.expo,
-                staff=staff,
-                client_key="till-moving",
-                lines=[(product.pk, 1)],
-                payment_method="cash",
-                cash_given=100000,
-                now=NOW,
-            )
+            ring_up(world, product, staff, "till-moving", now=NOW)
             return "sold"
         assert sale_holds_the_booth.wait(timeout=10)
         booth_assign(participation=participation, booth=free, actor=staff)

@@ -309,3 +309,19 @@ def test_a_malformed_sale_number_is_404(client, booth, number):
 def test_a_malformed_receipt_token_is_404(client):
     for token in ("abc%00", "x" * 200):
         assert client.get(f"/struk/{token}/").status_code == 404
+
+
+def test_the_days_with_sales_are_days_in_the_expo_s_zone(booth):
+    """00:30 WIB on the 3rd of December is 17:30 UTC on the 2nd: a day of its own."""
+    from gelar.pos.selectors import sale_dates
+
+    shirt = booth.world.shirt
+    wib = booth.world.expo.tzinfo
+    sell(booth, "late", [(shirt.pk, 1)], when=datetime.datetime(2021, 12, 2, 23, 30, tzinfo=wib))
+    sell(booth, "night", [(shirt.pk, 1)], when=datetime.datetime(2021, 12, 3, 0, 30, tzinfo=wib))
+    sell(booth, "again", [(shirt.pk, 1)], when=datetime.datetime(2021, 12, 3, 9, 0, tzinfo=wib))
+
+    assert sale_dates(exhibitor=booth.business, expo=booth.world.expo) == {
+        datetime.date(2021, 12, 2),
+        datetime.date(2021, 12, 3),
+    }

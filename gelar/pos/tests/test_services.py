@@ -59,7 +59,7 @@ def staff(world):
 
 def sell(world, staff, *, key="k1", lines=None, method="cash", cash=200000, **kwargs):
     return pos_sale_record(
-        exhibitor=world.batik,
+        exhibitor=kwargs.pop("exhibitor", world.batik),
         expo=world.expo,
         staff=staff,
         client_key=key,
@@ -358,16 +358,7 @@ def test_a_business_without_a_place_in_the_expo_sells_nothing(world, staff):
     world.applicant.participations.all().delete()
 
     code = refused(
-        lambda: pos_sale_record(
-            exhibitor=world.applicant,
-            expo=world.expo,
-            staff=staff,
-            client_key="nowhere",
-            lines=[(tenun.pk, 1)],
-            payment_method="cash",
-            cash_given=150000,
-            now=NOW,
-        )
+        lambda: sell(world, staff, key="nowhere", lines=[(tenun.pk, 1)], exhibitor=world.applicant)
     )
     closing = refused(
         lambda: pos_day_close(

@@ -161,6 +161,10 @@ def test_the_team_reports_with_rupiah_as_typed(client, world, who):
     page = client.get(url(world)).content.decode()
     assert escape(_("Your report of the expo is saved. Thank you.")) in page
     assert 'value="2750000"' in page
+    # Every figure comes back into the form to be corrected, not only the first.
+    for value in ("1200000", "15000000", "18500000"):
+        assert f'value="{value}"' in page
+    assert "Dapat reseller dari Semarang." in page
     assert checked_boxes(page, "new_channels") == ["marketplace", "social"]
     assert checked_boxes(page, "licences") == ["nib", "halal", "pirt"]
 
